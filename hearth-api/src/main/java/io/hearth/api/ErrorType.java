@@ -1,0 +1,31 @@
+package io.hearth.api;
+
+/** The modeled AWS error shapes Hearth answers with: wire code and HTTP status (contract §1.4). */
+public enum ErrorType {
+    VALIDATION("ValidationException", 400),
+    UNAUTHORIZED("UnauthorizedException", 401),
+    SERVICE_QUOTA_EXCEEDED("ServiceQuotaExceededException", 402),
+    ACCESS_DENIED("AccessDeniedException", 403),
+    RESOURCE_NOT_FOUND("ResourceNotFoundException", 404),
+    CONFLICT("ConflictException", 409),
+    RUNTIME_CLIENT_ERROR("RuntimeClientError", 424),
+    THROTTLING("ThrottlingException", 429),
+    INTERNAL_SERVER("InternalServerException", 500);
+
+    private final String wireName;
+    private final int status;
+
+    ErrorType(String wireName, int status) {
+        this.wireName = wireName;
+        this.status = status;
+    }
+
+    /** The shape name clients read from {@code x-amzn-ErrorType} and {@code __type}. */
+    public String wireName() {
+        return wireName;
+    }
+
+    public int status() {
+        return status;
+    }
+}

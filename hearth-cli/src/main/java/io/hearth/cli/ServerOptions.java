@@ -1,0 +1,66 @@
+package io.hearth.cli;
+
+import io.hearth.api.AwsIdentity;
+import io.hearth.server.ServerConfig;
+import io.hearth.session.SessionSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options every command that runs a server shares. */
+public final class ServerOptions {
+    @Option(names = "--port", defaultValue = "8080", description = "Port for both planes (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE}.")
+    String bind;
+
+    @Option(names = "--data-dir", description = "Where Hearth keeps its database, artifacts and logs. Default: $HEARTH_DATA_DIR or ~/.hearth.")
+    Path dataDir;
+
+    @Option(names = "--isolation", defaultValue = "process",
+            description = "Sandbox driver: process, namespaces, gvisor or auto. Default: ${DEFAULT-VALUE}.")
+    String isolation;
+
+    @Option(names = "--region", defaultValue = "us-east-1", description = "Region in ARNs. Default: ${DEFAULT-VALUE}.")
+    String region;
+
+    @Option(names = "--account", defaultValue = "000000000000", description = "12-digit account in ARNs. Default: ${DEFAULT-VALUE}.")
+    String account;
+
+    @Option(names = "--max-lifetime-cap", defaultValue = "28800",
+            description = "Largest maxLifetime (seconds) a runtime may ask for. Default: ${DEFAULT-VALUE} (AgentCore's).")
+    long lifetimeCap;
+
+    @Option(names = "--min-lifecycle", defaultValue = "60", hidden = true,
+            description = "Smallest idle timeout / max lifetime accepted, in seconds (lower only for tests).")
+    long lifecycleFloor;
+
+    @Option(names = "--ping-interval-ms", defaultValue = "2000", description = "How often live agents are pinged. Default: ${DEFAULT-VALUE}.")
+    long pingIntervalMillis;
+
+    @Option(names = "--readiness-timeout", defaultValue = "60", description = "Seconds a new agent may take to answer /ping. Default: ${DEFAULT-VALUE}.")
+    long readinessSeconds;
+
+    ServerConfig toConfig() {
+        Path data = dataDir != null ? dataDir : defaultDataDir();
+        var sessions = SessionSettings.DEFAULT
+                .withPingInterval(Duration.ofMillis(pingIntervalMillis))
+                .withReadinessTimeout(Duration.ofSeconds(readinessSeconds));
+        return ServerConfig.defaults(data)
+                .withPort(port)
+                .withBind(bind)
+                .withIsolation(isolation)
+                .withIdentity(new AwsIdentity(region, account))
+                .withLifecycleBounds(Duration.ofSeconds(lifecycleFloor), Duration.ofSeconds(lifetimeCap))
+                .withSessions(sessions);
+    }
+
+    static Path defaultDataDir() {
+        String env = System.getenv("HEARTH_DATA_DIR");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".hearth");
+    }
+}

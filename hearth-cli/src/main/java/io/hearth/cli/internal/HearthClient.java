@@ -1,0 +1,107 @@
+package io.hearth.cli.internal;
+
+import io.hearth.api.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the CLI says to a Hearth server: the same control-plane API the AWS SDKs use, plus Hearth's own.
+ * The CLI holds no logic the server lacks.
+ */
+public final class HearthClient {
+    private final URI endpoint;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public HearthClient(URI endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    /** The server named by {@code HEARTH_ENDPOINT}, default {@code http://127.0.0.1:8080}. */
+    public static HearthClient fromEnvironment() {
+        String env = System.getenv("HEARTH_ENDPOINT");
+        return new HearthClient(URI.create(env == null || env.isBlank() ? "http://127.0.0.1:8080" : env));
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public void uploadArtifact(String bucket, String key, Path zip) {
+        var request = HttpRequest.newBuilder(endpoint.resolve("/hearth/v1/artifacts/" + bucket + "/" + key))
+                .header("Content-Type", "application/zip");
+        try {
+            send(request.PUT(HttpRequest.BodyPublishers.ofFile(zip)).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + zip, e);
+        }
+    }
+
+    public Optional<JsonNode> findRuntimeByName(String name) {
+        String nextToken = null;
+        do {
+            String query = "?maxResults=100" + (nextToken == null ? "" : "&nextToken=" + URLEncoder.encode(nextToken, StandardCharsets.UTF_8));
+            JsonNode page = send(HttpRequest.newBuilder(endpoint.resolve("/runtimes/" + query))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            for (JsonNode runtime : page.path("agentRuntimes")) {
+                if (name.equals(runtime.path("agentRuntimeName").asString(""))) {
+                    return Optional.of(runtime);
+                }
+            }
+            nextToken = page.hasNonNull("nextToken") ? page.get("nextToken").asString() : null;
+        } while (nextToken != null);
+        return Optional.empty();
+    }
+
+    public JsonNode createRuntime(Map<String, Object> body) {
+        return send(HttpRequest.newBuilder(endpoint.resolve("/runtimes/"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build());
+    }
+
+    public JsonNode updateRuntime(String runtimeId, Map<String, Object> body) {
+        return send(HttpRequest.newBuilder(endpoint.resolve("/runtimes/" + runtimeId + "/"))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build());
+    }
+
+    public JsonNode getRuntime(String runtimeId) {
+        return send(HttpRequest.newBuilder(endpoint.resolve("/runtimes/" + runtimeId + "/")).GET().build());
+    }
+
+    private JsonNode send(HttpRequest request) {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new HearthClientException("cannot reach Hearth at " + endpoint + " (" + e.getMessage()
+                    + "); is it running? Start it with ./hearth server, or set HEARTH_ENDPOINT");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HearthClientException("interrupted");
+        }
+        JsonNode body = response.body().length == 0 ? Json.mapper().createObjectNode() : Json.tree(response.body());
+        if (response.statusCode() / 100 != 2) {
+            throw new HearthClientException(request.method() + " " + request.uri().getPath() + " answered "
+                    + response.statusCode() + " " + body.path("__type").asString("") + ": " + body.path("message").asString(body.toString()));
+        }
+        return body;
+    }
+
+    /** The server refused or could not be reached; the message is fit for the terminal. */
+    public static final class HearthClientException extends RuntimeException {
+        public HearthClientException(String message) {
+            super(message);
+        }
+    }
+}

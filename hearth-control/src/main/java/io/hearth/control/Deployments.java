@@ -1,0 +1,17 @@
+package io.hearth.control;
+
+/** The control plane as the data plane sees it: read-only resolution plus change notifications. */
+public interface Deployments {
+
+    /**
+     * Resolves a data-plane call's target.
+     *
+     * @param runtimeId the agent runtime id (the router has already taken it out of an ARN)
+     * @param qualifier the endpoint name; {@code DEFAULT} when the caller gave none
+     * @throws io.hearth.api.ApiException.NotFound when the runtime or the endpoint does not exist
+     * @throws io.hearth.api.ApiException.Conflict when the runtime or endpoint is not READY to serve
+     */
+    Deployment resolve(String runtimeId, String qualifier);
+
+    void addListener(DeploymentListener listener);
+}

@@ -1,0 +1,204 @@
+package io.hearth.router;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hearth.api.ApiException;
+import io.hearth.api.AwsHeaders;
+import io.hearth.api.AwsIdentity;
+import io.hearth.api.FieldError;
+import io.hearth.api.Json;
+import io.hearth.api.PathSegments;
+import io.hearth.api.Replies;
+import io.hearth.api.RequestIds;
+import io.hearth.control.Deployment;
+import io.hearth.control.Deployments;
+import io.hearth.router.internal.AgentCall;
+import io.hearth.router.internal.AgentRequestBody;
+import io.hearth.router.AgentTimeouts;
+import io.hearth.router.internal.CallerInputs;
+import io.hearth.router.internal.ContentNegotiation;
+import io.hearth.router.internal.RuntimeLabel;
+import io.hearth.session.Exchange;
+import io.hearth.session.SessionKey;
+import io.hearth.session.SessionManager;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The data plane: InvokeAgentRuntime, StopRuntimeSession and GetAgentCard. Resolves runtime, endpoint and
+ * session, then hands the exchange to an {@link AgentCall}; it decides nothing about capacity.
+ * Paths it does not serve return false, so the control plane can share the port (contract §6a).
+ */
+public final class DataPlaneHandler extends Handler.Abstract {
+    /** AgentCore's payload limit: 100,000,000 bytes, enforced while streaming. */
+    public static final long MAX_PAYLOAD_BYTES = 100_000_000L;
+
+    private static final Pattern CLIENT_TOKEN = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256}");
+    /** Draining a refused body lets HTTP/1.1 clients read the error; beyond this much the connection is cut instead. */
+    private static final long MAX_DRAIN_BYTES = 4 * MAX_PAYLOAD_BYTES;
+
+    private final Deployments deployments;
+    private final SessionManager sessions;
+    private final HttpClient agentClient;
+    private final AwsIdentity identity;
+    private final AgentTimeouts timeouts;
+    private final long maxPayloadBytes;
+
+    public DataPlaneHandler(Deployments deployments, SessionManager sessions, HttpClient agentClient,
+            AwsIdentity identity, AgentTimeouts timeouts, long maxPayloadBytes) {
+        this.deployments = requireNonNull(deployments, "deployments");
+        this.sessions = requireNonNull(sessions, "sessions");
+        this.agentClient = requireNonNull(agentClient, "agentClient");
+        this.identity = requireNonNull(identity, "identity");
+        this.timeouts = requireNonNull(timeouts, "timeouts");
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    /** Whether a request is for the data plane: the router between planes asks this first. */
+    public static boolean serves(Request request) {
+        return route(PathSegments.of(request), request.getMethod()) != Route.NONE;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        List<String> path = PathSegments.of(request);
+        Route route = route(path, request.getMethod());
+        if (route == Route.NONE) {
+            return false;
+        }
+        try {
+            switch (route) {
+                case INVOKE -> invoke(request, response, callback, path.get(1));
+                case STOP -> stop(request, response, callback, path.get(1));
+                case AGENT_CARD -> agentCard(request, response, callback, path.get(1));
+                case NONE -> throw new IllegalStateException("unreachable");
+            }
+        } catch (ApiException e) {
+            refuse(request, response, callback, e);
+        }
+        return true;
+    }
+
+    private void invoke(Request request, Response response, Callback callback, String label) {
+        CallerInputs inputs = CallerInputs.read(request, false);
+        String runtimeId = RuntimeLabel.runtimeId(label, inputs.accountId(), identity);
+        if (request.getLength() > maxPayloadBytes) {
+            throw tooLarge(request.getLength());
+        }
+        Deployment deployment = deployments.resolve(runtimeId, inputs.qualifier());
+        Exchange exchange = sessions.open(deployment, inputs.sessionId());
+        try {
+            var body = AgentRequestBody.of(request, maxPayloadBytes, request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+            String accept = ContentNegotiation.accept(request.getHeaders().get(HttpHeader.ACCEPT));
+            new AgentCall(request, response, callback, exchange).start(agentClient, deployment, HttpMethod.POST,
+                    invocationPath(deployment), accept, RequestIds.of(request), body, timeouts);
+        } catch (RuntimeException e) {
+            exchange.close();
+            throw e;
+        }
+    }
+
+    private void agentCard(Request request, Response response, Callback callback, String label) {
+        CallerInputs inputs = CallerInputs.read(request, false);
+        String runtimeId = RuntimeLabel.runtimeId(label, inputs.accountId(), identity);
+        Deployment deployment = deployments.resolve(runtimeId, inputs.qualifier());
+        Exchange exchange = sessions.open(deployment, inputs.sessionId());
+        new AgentCall(request, response, callback, exchange).start(agentClient, deployment, HttpMethod.GET,
+                "/.well-known/agent-card.json", "application/json", RequestIds.of(request), null, timeouts);
+    }
+
+    private void stop(Request request, Response response, Callback callback, String label) {
+        CallerInputs inputs = CallerInputs.read(request, true);
+        String runtimeId = RuntimeLabel.runtimeId(label, inputs.accountId(), identity);
+        checkClientToken(request);
+        // Resolving first answers 404 for an unknown runtime or endpoint before looking for the session.
+        deployments.resolve(runtimeId, inputs.qualifier());
+        boolean stopped = sessions.stop(new SessionKey(runtimeId, inputs.qualifier(), inputs.sessionId()));
+        if (!stopped) {
+            throw ApiException.notFound("No live session " + inputs.sessionId() + " on agent runtime " + runtimeId
+                    + " (endpoint " + inputs.qualifier() + ")");
+        }
+        response.getHeaders().put(AwsHeaders.SESSION_ID, inputs.sessionId());
+        Replies.json(response, 200, Map.of(), callback);
+    }
+
+    private static void checkClientToken(Request request) {
+        if (request.getLength() == 0) {
+            return;
+        }
+        byte[] body;
+        try {
+            body = Content.Source.asByteArrayAsync(request, 64 * 1024).get();
+        } catch (Exception e) {
+            throw ApiException.cannotParse("request body: unreadable or larger than 64 KiB (expected: {\"clientToken\": \"...\"})");
+        }
+        if (body.length == 0) {
+            return;
+        }
+        var token = Json.tree(body).get("clientToken");
+        if (token != null && !token.isNull()) {
+            String value = token.asString("");
+            if (value.length() < 33 || value.length() > 256 || !CLIENT_TOKEN.matcher(value).matches()) {
+                String message = "clientToken: " + value + " (expected: 33 to 256 letters, digits and hyphens)";
+                throw ApiException.validation(message, new FieldError("clientToken", message));
+            }
+        }
+    }
+
+    private static String invocationPath(Deployment deployment) {
+        return switch (deployment.serverProtocol()) {
+            case "MCP" -> "/mcp";
+            case "A2A" -> "/";
+            default -> "/invocations";
+        };
+    }
+
+    private ApiException tooLarge(long length) {
+        String message = "payload: " + length + " bytes (expected: at most " + maxPayloadBytes + " bytes)";
+        return ApiException.validation(message, new FieldError("payload", message));
+    }
+
+    private static void refuse(Request request, Response response, Callback callback, ApiException error) {
+        if (response.isCommitted()) {
+            callback.failed(error);
+            return;
+        }
+        long unread = request.getLength();
+        if (unread > 0 && unread <= MAX_DRAIN_BYTES) {
+            // Read what the caller is still sending, so that it is listening when the error comes.
+            Content.Source.consumeAll(request, Callback.from(
+                    () -> Replies.error(response, error, callback),
+                    failure -> Replies.error(response, error, callback)));
+            return;
+        }
+        Replies.error(response, error, callback);
+    }
+
+    private enum Route { INVOKE, STOP, AGENT_CARD, NONE }
+
+    private static Route route(List<String> path, String method) {
+        if (path.size() < 3 || !path.get(0).equals("runtimes")) {
+            return Route.NONE;
+        }
+        if (path.size() == 3 && path.get(2).equals("invocations") && method.equals("POST")) {
+            return Route.INVOKE;
+        }
+        if (path.size() == 3 && path.get(2).equals("stopruntimesession") && method.equals("POST")) {
+            return Route.STOP;
+        }
+        if (path.size() == 5 && path.get(2).equals("invocations") && path.get(3).equals(".well-known")
+                && path.get(4).equals("agent-card.json") && method.equals("GET")) {
+            return Route.AGENT_CARD;
+        }
+        return Route.NONE;
+    }
+}

@@ -1,0 +1,187 @@
+package io.hearth.router.internal;
+
+import io.hearth.api.ApiException;
+import io.hearth.api.AwsHeaders;
+import io.hearth.api.Replies;
+import io.hearth.control.Deployment;
+import io.hearth.router.AgentTimeouts;
+import io.hearth.session.EndReason;
+import io.hearth.session.Exchange;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * One proxied exchange, named by leg: caller→proxy (the caller's request), proxy→agent (a Jetty client request
+ * whose body is the caller's body), agent→proxy (the agent's response as a content source) and proxy→caller
+ * (the caller's response). Bytes move only when the receiving side has taken the previous chunk: the caller
+ * can never make Hearth buffer a body, and neither can the agent. Whoever first learns the outcome (the
+ * agent's response headers, or a failure before them) owns the caller's response; the other side stands down.
+ */
+public final class AgentCall {
+    private static final int ERROR_BODY_BYTES = 4096;
+
+    private final Request callerRequest;
+    private final Response callerResponse;
+    private final Callback callerCallback;
+    private final Exchange session;
+    private final AtomicBoolean responding = new AtomicBoolean();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private org.eclipse.jetty.client.Request agentRequest;
+
+    public AgentCall(Request callerRequest, Response callerResponse, Callback callerCallback, Exchange session) {
+        this.callerRequest = callerRequest;
+        this.callerResponse = callerResponse;
+        this.callerCallback = callerCallback;
+        this.session = session;
+    }
+
+    /** Sends the proxy→agent request; returns at once, the rest happens as bytes arrive. */
+    public void start(HttpClient client, Deployment deployment, HttpMethod method, String path,
+            String accept, String requestId, AgentRequestBody body, AgentTimeouts timeouts) {
+        agentRequest = client.newRequest(session.agent().getHostString(), session.agent().getPort())
+                .method(method)
+                .path(path)
+                .timeout(timeouts.total().toMillis(), TimeUnit.MILLISECONDS)
+                .idleTimeout(timeouts.idle().toMillis(), TimeUnit.MILLISECONDS)
+                .headers(headers -> {
+                    headers.remove(HttpHeader.USER_AGENT);
+                    headers.remove(HttpHeader.ACCEPT_ENCODING);
+                    AgentHeaders.toAgent(callerRequest.getHeaders(), deployment, session.sessionId(), requestId, headers);
+                    headers.put(HttpHeader.ACCEPT, accept);
+                })
+                .onResponseContentSource(this::agentResponded);
+        if (body != null) {
+            agentRequest.body(body);
+        }
+        Request.addCompletionListener(callerRequest, failure -> {
+            // The caller's exchange is over, however it ended: the session is no longer busy with it.
+            session.close();
+            if (failure != null) {
+                agentRequest.abort(failure);
+            }
+        });
+        session.onAbort(reason -> agentRequest.abort(new SessionEnded(reason)));
+        agentRequest.send(this::agentCompleted);
+    }
+
+    /** Agent→proxy: the agent's status and headers are here; its body follows through {@code content}. */
+    private void agentResponded(org.eclipse.jetty.client.Response agentResponse, Content.Source content) {
+        int status = agentResponse.getStatus();
+        if (status / 100 != 2) {
+            // The caller gets RuntimeClientError with the start of the agent's answer, never the raw error.
+            Thread.ofVirtual().start(() -> {
+                String text = readSome(content);
+                content.fail(new IOException("agent error body discarded"));
+                fail(ApiException.runtimeClient("Received error (" + status + ") from the agent of session "
+                        + session.sessionId() + ": " + text));
+            });
+            return;
+        }
+        if (!responding.compareAndSet(false, true)) {
+            content.fail(new IOException("the caller's response was already answered"));
+            return;
+        }
+        callerResponse.setStatus(status);
+        AgentHeaders.toCaller(agentResponse.getHeaders(), callerResponse.getHeaders());
+        callerResponse.getHeaders().put(AwsHeaders.SESSION_ID, session.sessionId());
+        // Proxy→caller: every chunk is written as it arrives (SSE events reach the caller one by one).
+        Content.copy(content, callerResponse, Callback.from(this::succeed, this::streamFailed));
+    }
+
+    /** The proxy→agent exchange is over; a failure that came before any response is reported here. */
+    private void agentCompleted(Result result) {
+        if (result.isFailed() && responding.compareAndSet(false, true)) {
+            replyError(describe(result.getFailure()));
+        }
+    }
+
+    private void fail(ApiException error) {
+        if (responding.compareAndSet(false, true)) {
+            replyError(error);
+        }
+    }
+
+    private void streamFailed(Throwable failure) {
+        agentRequest.abort(failure);
+        if (session.abortedBy().isPresent() && !callerResponse.hasLastWrite()) {
+            // The session was stopped mid-stream: end the caller's stream properly rather than cut it.
+            callerResponse.write(true, null, Callback.from(this::succeed, this::failCaller));
+            return;
+        }
+        failCaller(failure);
+    }
+
+    private void replyError(ApiException error) {
+        if (callerResponse.isCommitted()) {
+            failCaller(error);
+            return;
+        }
+        callerResponse.reset();
+        callerResponse.getHeaders().put(AwsHeaders.REQUEST_ID, io.hearth.api.RequestIds.of(callerRequest));
+        callerResponse.getHeaders().put(AwsHeaders.SESSION_ID, session.sessionId());
+        Replies.error(callerResponse, error, Callback.from(this::succeed, this::failCaller));
+    }
+
+    private void succeed() {
+        if (finished.compareAndSet(false, true)) {
+            callerCallback.succeeded();
+        }
+    }
+
+    private void failCaller(Throwable failure) {
+        if (finished.compareAndSet(false, true)) {
+            callerCallback.failed(failure);
+        }
+    }
+
+    private ApiException describe(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && !(cause instanceof AgentRequestBody.PayloadTooLarge) && !(cause instanceof SessionEnded)) {
+            cause = cause.getCause();
+        }
+        String where = "the agent of session " + session.sessionId() + " at " + session.agent();
+        return switch (cause) {
+            case AgentRequestBody.PayloadTooLarge tooLarge -> tooLarge.asApiError();
+            case SessionEnded ended -> ApiException.runtimeClient("session " + session.sessionId()
+                    + " ended while the request was in flight (" + ended.reason.wireName() + ")");
+            case ApiException api -> api;
+            case ConnectException e -> ApiException.runtimeClient("Could not connect to " + where + ": " + e.getMessage(), e);
+            case TimeoutException e -> ApiException.runtimeClient("Timed out waiting for " + where + ": " + e.getMessage(), e);
+            case EOFException e -> ApiException.runtimeClient(where + " closed the connection before answering (did it crash?)", e);
+            default -> ApiException.runtimeClient("Failed to reach " + where + ": " + cause, cause);
+        };
+    }
+
+    private static String readSome(Content.Source content) {
+        try (InputStream in = Content.Source.asInputStream(content)) {
+            byte[] bytes = in.readNBytes(ERROR_BODY_BYTES);
+            return new String(bytes, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "(the agent's error body could not be read: " + e.getMessage() + ")";
+        }
+    }
+
+    /** The session ended (stopped, idle, deleted) while this exchange was in flight. */
+    static final class SessionEnded extends RuntimeException {
+        final EndReason reason;
+
+        SessionEnded(EndReason reason) {
+            super("session ended: " + reason.wireName(), null, false, false);
+            this.reason = reason;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.hearth.router.internal;
+
+import io.hearth.api.AwsHeaders;
+import io.hearth.control.Deployment;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * Which headers cross the proxy, in each direction (contract §4.4). Caller→agent: the session and request ids,
+ * the negotiated Content-Type and Accept, AgentCore's custom and MCP headers, trace context, and the runtime's
+ * allow-list; never hop-by-hop, signing or unlisted headers. Agent→caller: only what the InvokeAgentRuntime
+ * response models, plus Content-Length and Cache-Control.
+ */
+public final class AgentHeaders {
+    private static final Set<String> PASSED_TO_AGENT = lower(
+            AwsHeaders.USER_ID,
+            AwsHeaders.MCP_SESSION_ID,
+            AwsHeaders.MCP_PROTOCOL_VERSION,
+            "Mcp-Method",
+            "Mcp-Name",
+            AwsHeaders.TRACE_ID,
+            AwsHeaders.TRACEPARENT,
+            AwsHeaders.TRACESTATE,
+            AwsHeaders.BAGGAGE);
+
+    /** Never forwarded, whatever an allow-list says: hop-by-hop (RFC 9110 §7.6.1), framing, and identity of the edge. */
+    private static final Set<String> NEVER = lower(
+            "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE",
+            "Trailer", "Transfer-Encoding", "Upgrade", "Host", "Content-Length", "Expect", "Cookie",
+            AwsHeaders.SESSION_ID, AwsHeaders.AGENT_REQUEST_ID);
+
+    private static final Set<String> PASSED_TO_CALLER = lower(
+            AwsHeaders.MCP_SESSION_ID,
+            AwsHeaders.MCP_PROTOCOL_VERSION,
+            AwsHeaders.TRACE_ID,
+            AwsHeaders.TRACEPARENT,
+            AwsHeaders.TRACESTATE,
+            AwsHeaders.BAGGAGE,
+            "Content-Length",
+            "Cache-Control");
+
+    private AgentHeaders() {}
+
+    /** The headers of the proxy→agent request, beyond Content-Type, Accept and framing. */
+    public static void toAgent(HttpFields caller, Deployment deployment, String sessionId, String requestId,
+            HttpFields.Mutable agent) {
+        Set<String> allowed = lower(deployment.requestHeaderAllowlist().toArray(String[]::new));
+        for (HttpField field : caller) {
+            String name = field.getLowerCaseName();
+            if (NEVER.contains(name)) {
+                continue;
+            }
+            boolean custom = name.startsWith(AwsHeaders.CUSTOM_PREFIX.toLowerCase(Locale.ROOT));
+            boolean authorization = name.equals("authorization") && deployment.jwtAuthorized();
+            if (custom || authorization || PASSED_TO_AGENT.contains(name) || allowed.contains(name)) {
+                agent.add(field);
+            }
+        }
+        agent.put(AwsHeaders.SESSION_ID, sessionId);
+        agent.put(AwsHeaders.AGENT_REQUEST_ID, requestId);
+    }
+
+    /** Copies the agent's modeled response headers to the caller. */
+    public static void toCaller(HttpFields agent, HttpFields.Mutable caller) {
+        for (HttpField field : agent) {
+            if (PASSED_TO_CALLER.contains(field.getLowerCaseName())) {
+                caller.add(field);
+            }
+        }
+        String contentType = agent.get(HttpHeader.CONTENT_TYPE);
+        // contentType is a required response member: an agent that names none is taken to speak JSON.
+        caller.put(HttpHeader.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
+    }
+
+    private static Set<String> lower(String... names) {
+        var set = new TreeSet<String>();
+        for (String name : names) {
+            set.add(name.toLowerCase(Locale.ROOT));
+        }
+        return Set.copyOf(set);
+    }
+}

@@ -1,0 +1,135 @@
+package io.hearth.router.internal;
+
+import io.hearth.api.ApiException;
+import io.hearth.api.FieldError;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.io.Content;
+
+/**
+ * The caller's body as the proxy→agent request's content: read chunk by chunk only as the agent connection
+ * can take it (so a slow agent slows the caller, and nothing is held whole), counted against the payload limit
+ * while it streams. The first chunk may be read ahead to decide the Content-Type (see {@link ContentNegotiation}).
+ */
+public final class AgentRequestBody implements Request.Content {
+    private final Content.Source caller;
+    private final long limit;
+    private final long declaredLength;
+    private final String contentType;
+    private Content.Chunk readAhead;
+    private long seen;
+
+    private AgentRequestBody(Content.Source caller, long limit, long declaredLength, String contentType, Content.Chunk readAhead) {
+        this.caller = caller;
+        this.limit = limit;
+        this.declaredLength = declaredLength;
+        this.contentType = contentType;
+        this.readAhead = readAhead;
+        if (readAhead != null) {
+            count(readAhead);
+        }
+    }
+
+    /** Wraps the caller's body; blocks (on the caller's virtual thread) for its first chunk when the type may be rewritten. */
+    public static AgentRequestBody of(org.eclipse.jetty.server.Request caller, long limit, String callerType) {
+        if (!ContentNegotiation.mayRewrite(callerType)) {
+            return new AgentRequestBody(caller, limit, caller.getLength(), callerType, null);
+        }
+        Content.Chunk first = firstChunk(caller);
+        if (Content.Chunk.isFailure(first)) {
+            Throwable failure = first.getFailure();
+            throw ApiException.cannotParse("payload: the request body could not be read (" + failure.getMessage() + ")");
+        }
+        ByteBuffer peek = first.getByteBuffer() == null ? ByteBuffer.allocate(0) : first.getByteBuffer().asReadOnlyBuffer();
+        String type = ContentNegotiation.contentType(callerType, peek);
+        return new AgentRequestBody(caller, limit, caller.getLength(), type, first);
+    }
+
+    @Override
+    public String getContentType() {
+        return contentType;
+    }
+
+    @Override
+    public long getLength() {
+        return declaredLength;
+    }
+
+    @Override
+    public Content.Chunk read() {
+        Content.Chunk chunk = readAhead;
+        if (chunk != null) {
+            readAhead = null;
+            return limitExceeded() ? tooLarge(chunk) : chunk;
+        }
+        chunk = caller.read();
+        if (chunk == null || Content.Chunk.isFailure(chunk)) {
+            return chunk;
+        }
+        count(chunk);
+        return limitExceeded() ? tooLarge(chunk) : chunk;
+    }
+
+    @Override
+    public void demand(Runnable demandCallback) {
+        if (readAhead != null) {
+            demandCallback.run();
+            return;
+        }
+        caller.demand(demandCallback);
+    }
+
+    @Override
+    public void fail(Throwable failure) {
+        caller.fail(failure);
+    }
+
+    @Override
+    public boolean rewind() {
+        return false;
+    }
+
+    private void count(Content.Chunk chunk) {
+        seen += chunk.remaining();
+    }
+
+    private boolean limitExceeded() {
+        return seen > limit;
+    }
+
+    private Content.Chunk tooLarge(Content.Chunk chunk) {
+        chunk.release();
+        var failure = new PayloadTooLarge(limit);
+        caller.fail(failure);
+        return Content.Chunk.from(failure, true);
+    }
+
+    private static Content.Chunk firstChunk(Content.Source source) {
+        while (true) {
+            Content.Chunk chunk = source.read();
+            if (chunk != null) {
+                return chunk;
+            }
+            var arrived = new CountDownLatch(1);
+            source.demand(arrived::countDown);
+            try {
+                arrived.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Content.Chunk.from(e, true);
+            }
+        }
+    }
+
+    /** The body grew past the payload limit while streaming. */
+    public static final class PayloadTooLarge extends RuntimeException {
+        public PayloadTooLarge(long limit) {
+            super("payload: more than " + limit + " bytes (expected: at most " + limit + " bytes)", null, false, false);
+        }
+
+        public ApiException asApiError() {
+            return ApiException.validation(getMessage(), new FieldError("payload", getMessage()));
+        }
+    }
+}

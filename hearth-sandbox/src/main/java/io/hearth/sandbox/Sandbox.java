@@ -1,0 +1,26 @@
+package io.hearth.sandbox;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/** One running sandbox. */
+public interface Sandbox {
+
+    String id();
+
+    /** Where Hearth reaches the agent's HTTP port (the container's 8080). */
+    InetSocketAddress agentAddress();
+
+    /** Completes once, when the sandbox has ended for any reason and its resources are released or being released. */
+    CompletableFuture<SandboxExit> exit();
+
+    default boolean isAlive() {
+        return !exit().isDone();
+    }
+
+    /**
+     * Ends the sandbox at once and removes everything it held (processes, workspace, cgroups, network).
+     * Idempotent; returns when nothing of it remains.
+     */
+    void stop();
+}

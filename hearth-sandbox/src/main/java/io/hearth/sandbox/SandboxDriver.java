@@ -1,0 +1,33 @@
+package io.hearth.sandbox;
+
+/**
+ * Starts and stops sandboxes of one isolation kind. A driver knows nothing of sessions or HTTP routing:
+ * it builds a sandbox from a {@link SandboxSpec}, says where the agent listens, and tears everything down.
+ *
+ * <p>Implementations are thread-safe: the session manager starts and stops sandboxes from many virtual threads.
+ */
+public interface SandboxDriver extends AutoCloseable {
+
+    /** The name operators choose it by: {@code process}, {@code namespaces}, {@code gvisor}. */
+    String name();
+
+    /** One sentence for the start-up log: what this driver protects against, and what it does not. */
+    String isolationSummary();
+
+    /**
+     * Starts the agent and returns once its process exists; readiness ({@code GET /ping}) is the caller's concern.
+     *
+     * @throws SandboxException when the sandbox cannot be built; nothing of it is left behind
+     */
+    Sandbox start(SandboxSpec spec);
+
+    /**
+     * Finds what a previous run of the server left (processes, cgroups, mounts, network namespaces, state
+     * directories) and removes it. Idempotent; called once at start-up before any sandbox starts.
+     */
+    ReclaimReport reclaimLeftovers();
+
+    /** Stops every sandbox this driver started and still runs. */
+    @Override
+    void close();
+}

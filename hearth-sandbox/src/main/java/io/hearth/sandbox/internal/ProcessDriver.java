@@ -1,0 +1,207 @@
+package io.hearth.sandbox.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hearth.sandbox.ReclaimReport;
+import io.hearth.sandbox.Sandbox;
+import io.hearth.sandbox.SandboxDriver;
+import io.hearth.sandbox.SandboxException;
+import io.hearth.sandbox.SandboxExit;
+import io.hearth.sandbox.SandboxSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each agent as a plain child process in its own process group, on a port of its own told through
+ * {@code PORT}. It isolates nothing: development only.
+ */
+public final class ProcessDriver implements SandboxDriver {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessDriver.class);
+
+    private final Path stateRoot;
+    private final Duration stopGrace;
+    private final Map<String, ProcessSandbox> running = new ConcurrentHashMap<>();
+
+    public ProcessDriver(Path stateRoot, Duration stopGrace) {
+        this.stateRoot = requireNonNull(stateRoot, "stateRoot");
+        this.stopGrace = requireNonNull(stopGrace, "stopGrace");
+        try {
+            Files.createDirectories(stateRoot);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create sandbox state directory " + stateRoot, e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "process";
+    }
+
+    @Override
+    public String isolationSummary() {
+        return "NO ISOLATION: agents run as plain processes of this user and can read and signal anything it can."
+                + " Use only for development.";
+    }
+
+    @Override
+    public Sandbox start(SandboxSpec spec) {
+        Path dir = stateRoot.resolve(spec.id());
+        Path workspace = dir.resolve("workspace");
+        try {
+            Files.createDirectories(workspace);
+            Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new SandboxException("sandbox " + spec.id() + ": cannot create its directories under " + dir, e);
+        }
+        int port = freeLoopbackPort();
+        var argv = new ArrayList<String>();
+        argv.add("/usr/bin/setsid"); // its own process group, so stop and reclaim reach every descendant
+        argv.addAll(spec.command());
+        var builder = new ProcessBuilder(argv)
+                .directory(spec.code().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(baseEnvironment(workspace));
+        env.putAll(spec.environment());
+        env.put("PORT", Integer.toString(port));
+        env.put("HEARTH_WORKSPACE", workspace.toString());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            ProcessTree.deleteRecursively(dir);
+            throw new SandboxException("sandbox " + spec.id() + ": cannot start " + spec.command() + ": " + e.getMessage(), e);
+        }
+        var handle = process.toHandle();
+        LeftoverRecord.write(dir, handle);
+        var sandbox = new ProcessSandbox(spec.id(), dir, process, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        running.put(spec.id(), sandbox);
+        sandbox.exit().whenComplete((exit, failure) -> running.remove(spec.id()));
+        return sandbox;
+    }
+
+    @Override
+    public ReclaimReport reclaimLeftovers() {
+        var removed = new ArrayList<String>();
+        try (var dirs = Files.list(stateRoot)) {
+            for (Path dir : dirs.toList()) {
+                if (running.containsKey(dir.getFileName().toString())) {
+                    continue;
+                }
+                LeftoverRecord.read(dir).flatMap(LeftoverRecord::liveProcess).ifPresent(ProcessTree::killGroup);
+                ProcessTree.deleteRecursively(dir);
+                removed.add(dir.getFileName().toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + stateRoot, e);
+        }
+        return new ReclaimReport(name(), removed);
+    }
+
+    @Override
+    public void close() {
+        running.values().parallelStream().forEach(ProcessSandbox::stop);
+    }
+
+    private static Map<String, String> baseEnvironment(Path workspace) {
+        var env = new HashMap<String, String>();
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        env.put("HOME", workspace.toString());
+        env.put("LANG", "C.UTF-8");
+        env.put("PYTHONUNBUFFERED", "1");
+        return env;
+    }
+
+    private static int freeLoopbackPort() {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new SandboxException("no free loopback port for an agent: " + e.getMessage(), e);
+        }
+    }
+
+    private final class ProcessSandbox implements Sandbox {
+        private final String id;
+        private final Path dir;
+        private final Process process;
+        private final InetSocketAddress address;
+        private final AtomicBoolean stopRequested = new AtomicBoolean();
+        private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
+
+        ProcessSandbox(String id, Path dir, Process process, InetSocketAddress address) {
+            this.id = id;
+            this.dir = dir;
+            this.process = process;
+            this.address = address;
+            process.onExit().thenRun(this::ended);
+        }
+
+        private void ended() {
+            // The leader is gone; anything it forked into the group goes with it.
+            ProcessTree.killGroup(process.toHandle());
+            ProcessTree.deleteRecursively(dir);
+            int code = process.exitValue();
+            SandboxExit why;
+            if (stopRequested.get()) {
+                why = new SandboxExit.Stopped();
+            } else if (code > 128) {
+                why = new SandboxExit.Signalled(code - 128);
+            } else {
+                why = new SandboxExit.Exited(code);
+            }
+            LOG.debug("sandbox {} ended: {}", id, why.detail());
+            exit.complete(why);
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public InetSocketAddress agentAddress() {
+            return address;
+        }
+
+        @Override
+        public CompletableFuture<SandboxExit> exit() {
+            return exit;
+        }
+
+        @Override
+        public void stop() {
+            if (stopRequested.compareAndSet(false, true) && process.isAlive()) {
+                ProcessTree.signalGroup(process.toHandle(), "TERM");
+                try {
+                    if (!process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                        ProcessTree.killGroup(process.toHandle());
+                    }
+                } catch (InterruptedException e) {
+                    ProcessTree.killGroup(process.toHandle());
+                    Thread.currentThread().interrupt();
+                }
+            }
+            exit.join();
+        }
+    }
+
+}

@@ -1,0 +1,171 @@
+package io.hearth.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hearth.control.ControlPlane;
+import io.hearth.router.DataPlaneHandler;
+import io.hearth.sandbox.ReclaimReport;
+import io.hearth.sandbox.SandboxDriver;
+import io.hearth.sandbox.SandboxDrivers;
+import io.hearth.server.internal.EdgeHandler;
+import io.hearth.server.internal.NativeApiHandler;
+import io.hearth.session.SessionManager;
+import io.hearth.store.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Hearth node: store, sandbox driver, control plane, session manager and data plane behind one port.
+ * Start-up order is the order of dependence; {@link #close()} undoes it in reverse, so no sandbox outlives it.
+ */
+public final class HearthServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HearthServer.class);
+
+    private final ServerConfig config;
+    private final Deque<AutoCloseable> closers = new ArrayDeque<>();
+    private final Server jetty;
+    private final SessionManager sessions;
+    private final SandboxDriver driver;
+
+    private HearthServer(ServerConfig config) throws Exception {
+        this.config = config;
+        Path data = config.dataDir().toAbsolutePath();
+        Files.createDirectories(data);
+
+        Store store = Store.open(data);
+        closers.push(store);
+
+        driver = SandboxDrivers.open(config.isolation(), data.resolve("sandboxes"));
+        closers.push(driver);
+        if (driver.name().equals("process")) {
+            LOG.warn("*** isolation: process. {} ***", driver.isolationSummary());
+        } else {
+            LOG.info("isolation: {}. {}", driver.name(), driver.isolationSummary());
+        }
+        ReclaimReport reclaimed = driver.reclaimLeftovers();
+        if (!reclaimed.removed().isEmpty()) {
+            LOG.info("removed {} sandbox(es) left by a previous run: {}", reclaimed.removed().size(), reclaimed.removed());
+        }
+
+        ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+        closers.push(background::close);
+        var control = new ControlPlane(store, config.identity(), data, config.lifecycleFloor(), config.lifecycleCap(), background);
+        closers.push(control);
+
+        HttpClient agentClient = agentClient();
+        closers.push(agentClient::stop);
+
+        sessions = new SessionManager(d -> driver, agentClient, config.sessions(), data.resolve("logs"),
+                Map.of("AWS_REGION", config.identity().region(), "AWS_DEFAULT_REGION", config.identity().region()));
+        closers.push(sessions);
+        control.deployments().addListener(sessions);
+
+        var dataPlane = new DataPlaneHandler(control.deployments(), sessions, agentClient, config.identity(),
+                config.agentTimeouts(), config.maxPayloadBytes());
+        var nativeApi = new NativeApiHandler(sessions, data.resolve("artifacts"), driver.name(), 250L << 20);
+
+        jetty = new Server(serverThreads());
+        var http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        // ARNs travel percent-encoded inside one path segment (%2F, %3A): contract §1.2.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("agentcore-arn-labels",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        var connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(config.bind());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(config.agentTimeouts().idle().toMillis());
+        jetty.addConnector(connector);
+        jetty.setHandler(new EdgeHandler(List.of(dataPlane, control.handler(), nativeApi)));
+        jetty.setStopTimeout(2_000);
+        jetty.start();
+        closers.push(jetty::stop);
+        LOG.info("Hearth listening on {} (data dir {})", endpoint(), data);
+    }
+
+    /** Starts a server; when this returns it accepts requests. */
+    public static HearthServer start(ServerConfig config) {
+        requireNonNull(config, "config");
+        try {
+            return new HearthServer(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Hearth: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start Hearth: " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+
+    public URI endpoint() {
+        String host = config.bind().equals("0.0.0.0") ? "127.0.0.1" : config.bind();
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    public SessionManager sessions() {
+        return sessions;
+    }
+
+    public String isolation() {
+        return driver.name();
+    }
+
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    @Override
+    public void close() {
+        while (!closers.isEmpty()) {
+            try {
+                closers.pop().close();
+            } catch (Exception e) {
+                LOG.warn("shutdown step failed", e);
+            }
+        }
+    }
+
+    private static QueuedThreadPool serverThreads() {
+        var threads = new QueuedThreadPool(64, 4);
+        threads.setName("hearth-http");
+        // Handlers that block (control plane, session start) run on virtual threads.
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        return threads;
+    }
+
+    private static HttpClient agentClient() throws Exception {
+        var client = new HttpClient();
+        var threads = new QueuedThreadPool(64, 4);
+        threads.setName("hearth-agent-client");
+        client.setExecutor(threads);
+        client.setUserAgentField(null);
+        client.getContentDecoderFactories().clear(); // bodies pass through as the agent wrote them
+        client.setFollowRedirects(false);
+        client.setMaxConnectionsPerDestination(4096);
+        client.setConnectTimeout(5_000);
+        client.setIdleTimeout(60_000);
+        client.start();
+        return client;
+    }
+}

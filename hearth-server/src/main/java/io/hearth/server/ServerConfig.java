@@ -1,0 +1,85 @@
+package io.hearth.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hearth.api.AwsIdentity;
+import io.hearth.router.AgentTimeouts;
+import io.hearth.session.SessionSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a Hearth server is started with. Defaults are the embedded ones {@code ./hearth up} uses.
+ *
+ * @param bind              address to listen on
+ * @param port              port for both planes; 0 picks a free one
+ * @param dataDir           database, artifacts, versions, sandboxes and logs live under it
+ * @param isolation         sandbox driver: {@code process}, {@code namespaces}, {@code gvisor} or {@code auto}
+ * @param identity          region and account in every ARN
+ * @param lifecycleFloor    smallest idle timeout / max lifetime accepted (AgentCore: 60 s; lower only for tests)
+ * @param lifecycleCap      largest max lifetime accepted (AgentCore: 28,800 s; operators may raise it)
+ * @param sessions          readiness deadline and ping cadence
+ * @param agentTimeouts     per-exchange bounds towards agents
+ * @param maxPayloadBytes   request body limit (AgentCore: 100,000,000 bytes)
+ */
+public record ServerConfig(
+        String bind,
+        int port,
+        Path dataDir,
+        String isolation,
+        AwsIdentity identity,
+        Duration lifecycleFloor,
+        Duration lifecycleCap,
+        SessionSettings sessions,
+        AgentTimeouts agentTimeouts,
+        long maxPayloadBytes) {
+
+    public ServerConfig {
+        requireNonNull(bind, "bind");
+        requireNonNull(dataDir, "dataDir");
+        requireNonNull(isolation, "isolation");
+        requireNonNull(identity, "identity");
+        requireNonNull(lifecycleFloor, "lifecycleFloor");
+        requireNonNull(lifecycleCap, "lifecycleCap");
+        requireNonNull(sessions, "sessions");
+        requireNonNull(agentTimeouts, "agentTimeouts");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0 to 65535)");
+        }
+        if (lifecycleFloor.compareTo(lifecycleCap) > 0) {
+            throw new IllegalArgumentException("lifecycleFloor: " + lifecycleFloor + " (expected: at most lifecycleCap " + lifecycleCap + ")");
+        }
+        if (maxPayloadBytes < 1) {
+            throw new IllegalArgumentException("maxPayloadBytes: " + maxPayloadBytes + " (expected: positive)");
+        }
+    }
+
+    public static ServerConfig defaults(Path dataDir) {
+        return new ServerConfig("127.0.0.1", 8080, dataDir, "process", AwsIdentity.DEFAULT, Duration.ofSeconds(60),
+                Duration.ofSeconds(28_800), SessionSettings.DEFAULT, AgentTimeouts.DEFAULT, 100_000_000L);
+    }
+
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes);
+    }
+
+    public ServerConfig withBind(String newBind) {
+        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes);
+    }
+
+    public ServerConfig withIsolation(String newIsolation) {
+        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes);
+    }
+
+    public ServerConfig withIdentity(AwsIdentity newIdentity) {
+        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes);
+    }
+
+    public ServerConfig withLifecycleBounds(Duration floor, Duration cap) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes);
+    }
+
+    public ServerConfig withSessions(SessionSettings newSessions) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes);
+    }
+}

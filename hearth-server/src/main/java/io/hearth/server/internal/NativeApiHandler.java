@@ -1,0 +1,171 @@
+package io.hearth.server.internal;
+
+import io.hearth.api.ApiException;
+import io.hearth.api.FieldError;
+import io.hearth.api.PathSegments;
+import io.hearth.api.Replies;
+import io.hearth.session.SessionInfo;
+import io.hearth.session.SessionManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * Hearth's own API under {@code /hearth/v1}: what AgentCore's API has no words for.
+ * <ul>
+ *   <li>{@code GET /hearth/v1/health}: the server is up, and which isolation it runs</li>
+ *   <li>{@code GET /hearth/v1/sessions?runtimeId=&sessionId=&state=live|ended}: sessions with their state and end reason</li>
+ *   <li>{@code GET /hearth/v1/sessions/log?runtimeId=&sessionId=}: the agent log of a session's latest sandbox</li>
+ *   <li>{@code PUT /hearth/v1/artifacts/<bucket>/<key>}: stores a code bundle (zip) where {@code codeConfiguration.code.s3} finds it</li>
+ * </ul>
+ */
+public final class NativeApiHandler extends Handler.Abstract {
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern KEY_PART = Pattern.compile("[A-Za-z0-9!_.*'()-]+");
+
+    private final SessionManager sessions;
+    private final Path artifactsDir;
+    private final String isolation;
+    private final long maxArtifactBytes;
+
+    public NativeApiHandler(SessionManager sessions, Path artifactsDir, String isolation, long maxArtifactBytes) {
+        this.sessions = sessions;
+        this.artifactsDir = artifactsDir;
+        this.isolation = isolation;
+        this.maxArtifactBytes = maxArtifactBytes;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws IOException {
+        List<String> path = PathSegments.of(request);
+        if (path.size() < 3 || !path.get(0).equals("hearth") || !path.get(1).equals("v1")) {
+            return false;
+        }
+        String method = request.getMethod();
+        String resource = path.get(2);
+        if (resource.equals("health") && method.equals("GET")) {
+            Replies.json(response, 200, Map.of("status", "ok", "isolation", isolation), callback);
+        } else if (resource.equals("sessions") && path.size() == 3 && method.equals("GET")) {
+            Replies.json(response, 200, Map.of("sessions", sessions(Request.extractQueryParameters(request))), callback);
+        } else if (resource.equals("sessions") && path.size() == 4 && path.get(3).equals("log") && method.equals("GET")) {
+            log(request, response, callback);
+        } else if (resource.equals("artifacts") && path.size() >= 5 && method.equals("PUT")) {
+            storeArtifact(request, response, callback, path.get(3), path.subList(4, path.size()));
+        } else {
+            throw ApiException.notFound("No Hearth operation at " + method + " " + request.getHttpURI().getPath());
+        }
+        return true;
+    }
+
+    private List<Map<String, Object>> sessions(Fields query) {
+        Predicate<SessionInfo> filter = s -> true;
+        String runtimeId = query.getValue("runtimeId");
+        String sessionId = query.getValue("sessionId");
+        String state = query.getValue("state");
+        if (runtimeId != null) {
+            filter = filter.and(s -> s.runtimeId().equals(runtimeId));
+        }
+        if (sessionId != null) {
+            filter = filter.and(s -> s.sessionId().equals(sessionId));
+        }
+        if ("live".equals(state)) {
+            filter = filter.and(s -> s.endedAt().isEmpty());
+        } else if ("ended".equals(state)) {
+            filter = filter.and(s -> s.endedAt().isPresent());
+        }
+        return sessions.all().stream().filter(filter).map(NativeApiHandler::view).toList();
+    }
+
+    private static Map<String, Object> view(SessionInfo s) {
+        var view = new LinkedHashMap<String, Object>();
+        view.put("runtimeId", s.runtimeId());
+        view.put("endpointName", s.endpointName());
+        view.put("version", s.version());
+        view.put("sessionId", s.sessionId());
+        view.put("sandboxId", s.sandboxId());
+        view.put("isolation", s.driver());
+        view.put("state", s.state().name());
+        view.put("createdAt", s.createdAt().toString());
+        s.readyAt().ifPresent(t -> view.put("readyAt", t.toString()));
+        view.put("lastActivityAt", s.lastActivityAt().toString());
+        view.put("inFlight", s.inFlight());
+        s.agentStatus().ifPresent(a -> view.put("agentStatus", a));
+        s.endedAt().ifPresent(t -> view.put("endedAt", t.toString()));
+        s.endReason().ifPresent(r -> view.put("endReason", r));
+        s.endDetail().ifPresent(d -> view.put("endDetail", d));
+        return view;
+    }
+
+    private void log(Request request, Response response, Callback callback) {
+        Fields query = Request.extractQueryParameters(request);
+        String runtimeId = query.getValue("runtimeId");
+        String sessionId = query.getValue("sessionId");
+        if (runtimeId == null || sessionId == null) {
+            String message = "runtimeId and sessionId: required query parameters";
+            throw ApiException.validation(message, new FieldError("sessionId", message));
+        }
+        SessionInfo session = sessions.find(s -> s.runtimeId().equals(runtimeId) && s.sessionId().equals(sessionId))
+                .orElseThrow(() -> ApiException.notFound("No session " + sessionId + " of runtime " + runtimeId));
+        Path log = Path.of(session.logFile());
+        if (!Files.isRegularFile(log)) {
+            throw ApiException.notFound("Session " + sessionId + " has no log yet");
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        Content.copy(Content.Source.from(log), response, callback);
+    }
+
+    private void storeArtifact(Request request, Response response, Callback callback, String bucket, List<String> key) {
+        if (!BUCKET.matcher(bucket).matches()) {
+            String message = "bucket: " + bucket + " (expected: 3 to 63 lower-case letters, digits, dots and hyphens)";
+            throw ApiException.validation(message, new FieldError("bucket", message));
+        }
+        for (String part : key) {
+            if (!KEY_PART.matcher(part).matches() || part.equals(".") || part.equals("..")) {
+                String message = "key: " + String.join("/", key) + " (expected: segments of letters, digits and !_.*'()-)";
+                throw ApiException.validation(message, new FieldError("key", message));
+            }
+        }
+        if (request.getLength() > maxArtifactBytes) {
+            String message = "artifact: " + request.getLength() + " bytes (expected: at most " + maxArtifactBytes + " bytes)";
+            throw ApiException.validation(message, new FieldError("artifact", message));
+        }
+        Path target = artifactsDir.resolve(bucket).resolve(String.join("/", key));
+        try {
+            Files.createDirectories(target.getParent());
+            Path partial = Files.createTempFile(target.getParent(), ".upload-", ".part");
+            try (var in = Content.Source.asInputStream(request); var out = Files.newOutputStream(partial)) {
+                long copied = 0;
+                byte[] buffer = new byte[64 * 1024];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    copied += n;
+                    if (copied > maxArtifactBytes) {
+                        throw ApiException.validation("artifact: more than " + maxArtifactBytes + " bytes",
+                                new FieldError("artifact", "more than " + maxArtifactBytes + " bytes"));
+                    }
+                    out.write(buffer, 0, n);
+                }
+            } catch (RuntimeException | IOException e) {
+                Files.deleteIfExists(partial);
+                throw e;
+            }
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store artifact " + target, e);
+        }
+        Replies.json(response, 200, Map.of("bucket", bucket, "key", String.join("/", key)), callback);
+    }
+}

@@ -1,0 +1,65 @@
+package io.hearth.session;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One request's hold on a session: while it is open the session is never idle. The router closes it when the
+ * exchange with the caller is over (the last byte of a stream included); the session manager aborts it when
+ * the session ends first.
+ */
+public final class Exchange implements AutoCloseable {
+    private final Session session;
+    private final InetSocketAddress agent;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicReference<Consumer<EndReason>> onAbort = new AtomicReference<>();
+    private volatile EndReason abortedBy;
+
+    Exchange(Session session, InetSocketAddress agent) {
+        this.session = session;
+        this.agent = agent;
+    }
+
+    public InetSocketAddress agent() {
+        return agent;
+    }
+
+    public String sessionId() {
+        return session.key.sessionId();
+    }
+
+    public String sandboxId() {
+        return session.sandboxId;
+    }
+
+    /** Registers what to do if the session ends while this exchange is open (for example, abort the agent call). */
+    public void onAbort(Consumer<EndReason> abort) {
+        onAbort.set(abort);
+        if (abortedBy != null) {
+            abort.accept(abortedBy);
+        }
+    }
+
+    /** Why the session ended under this exchange, if it did. */
+    public java.util.Optional<EndReason> abortedBy() {
+        return java.util.Optional.ofNullable(abortedBy);
+    }
+
+    void abort(EndReason reason) {
+        abortedBy = reason;
+        Consumer<EndReason> abort = onAbort.get();
+        if (abort != null) {
+            abort.accept(reason);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            session.leave(this, Instant.now());
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.hearth.session;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** A snapshot of one session for APIs: live or recently ended. */
+public record SessionInfo(
+        String runtimeId,
+        String endpointName,
+        String version,
+        String sessionId,
+        String sandboxId,
+        String driver,
+        SessionState state,
+        Instant createdAt,
+        Optional<Instant> readyAt,
+        Instant lastActivityAt,
+        int inFlight,
+        Optional<String> agentStatus,
+        Optional<Instant> endedAt,
+        Optional<String> endReason,
+        Optional<String> endDetail,
+        String logFile) {}

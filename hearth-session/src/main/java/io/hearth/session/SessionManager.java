@@ -1,0 +1,297 @@
+package io.hearth.session;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hearth.api.ApiException;
+import io.hearth.control.Deployment;
+import io.hearth.control.DeploymentListener;
+import io.hearth.sandbox.Sandbox;
+import io.hearth.sandbox.SandboxDriver;
+import io.hearth.sandbox.SandboxException;
+import io.hearth.sandbox.SandboxExit;
+import io.hearth.sandbox.SandboxIds;
+import io.hearth.sandbox.SandboxSpec;
+import io.hearth.session.internal.AgentProbe;
+import io.hearth.session.internal.LogTail;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.eclipse.jetty.client.HttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session directory: runtime + endpoint + session id → one live sandbox. It starts sandboxes (once per
+ * session, however many first requests race), waits for readiness, polls {@code /ping}, and ends sessions on
+ * idle timeout, max lifetime, stop, agent exit or ill health. It does not know how a sandbox is built.
+ */
+public final class SessionManager implements DeploymentListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+
+    private final Function<Deployment, SandboxDriver> drivers;
+    private final AgentProbe probe;
+    private final SessionSettings settings;
+    private final Path logsDir;
+    private final Map<String, String> baseEnvironment;
+    private final ConcurrentHashMap<SessionKey, Session> live = new ConcurrentHashMap<>();
+    private final ArrayDeque<SessionInfo> ended = new ArrayDeque<>();
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService ticker;
+
+    /**
+     * @param drivers         picks the driver for a deployment (per-runtime isolation)
+     * @param agentClient     the HTTP client used to reach agents
+     * @param logsDir         agent logs go to {@code <logsDir>/<runtimeId>/<sandboxId>.log}
+     * @param baseEnvironment variables every agent gets (region and the like), before the runtime's own
+     */
+    public SessionManager(
+            Function<Deployment, SandboxDriver> drivers,
+            HttpClient agentClient,
+            SessionSettings settings,
+            Path logsDir,
+            Map<String, String> baseEnvironment) {
+        this.drivers = requireNonNull(drivers, "drivers");
+        this.probe = new AgentProbe(requireNonNull(agentClient, "agentClient"));
+        this.settings = requireNonNull(settings, "settings");
+        this.logsDir = requireNonNull(logsDir, "logsDir");
+        this.baseEnvironment = Map.copyOf(baseEnvironment);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("hearth-session-ticker").factory());
+        long period = settings.pingInterval().toMillis();
+        ticker.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Opens an exchange on the session, starting its sandbox if it has none and waiting until the agent is ready.
+     *
+     * @throws ApiException.RuntimeClient when the agent cannot be started or does not become ready in time
+     */
+    public Exchange open(Deployment deployment, String sessionId) {
+        var key = new SessionKey(deployment.runtimeId(), deployment.endpointName(), sessionId);
+        while (true) {
+            var fresh = new Session[1];
+            Session session = live.computeIfAbsent(key, k -> fresh[0] = newSession(k, deployment));
+            if (session == fresh[0]) {
+                provision(session);
+            }
+            Optional<Exchange> exchange = session.enter(settings.readinessTimeout().plusSeconds(5), Instant.now());
+            if (exchange.isPresent()) {
+                return exchange.get();
+            }
+            // It ended between lookup and entry: the id now names a fresh session.
+            live.remove(key, session);
+        }
+    }
+
+    /** Ends the session at once; returns false when no live session has that key. Returns after the sandbox is gone. */
+    public boolean stop(SessionKey key) {
+        Session session = live.get(key);
+        if (session == null) {
+            return false;
+        }
+        end(session, EndReason.STOPPED, "stopped by StopRuntimeSession");
+        return true;
+    }
+
+    public List<SessionInfo> live() {
+        return live.values().stream()
+                .map(Session::info)
+                .sorted(Comparator.comparing(SessionInfo::createdAt))
+                .toList();
+    }
+
+    /** Live sessions first, then the most recently ended. */
+    public List<SessionInfo> all() {
+        var all = new ArrayList<>(live());
+        synchronized (ended) {
+            all.addAll(ended.reversed());
+        }
+        return all;
+    }
+
+    public Optional<SessionInfo> find(Predicate<SessionInfo> filter) {
+        return all().stream().filter(filter).findFirst();
+    }
+
+    @Override
+    public void runtimeDeleted(String runtimeId) {
+        endWhere(s -> s.key.runtimeId().equals(runtimeId), EndReason.RUNTIME_DELETED, "the agent runtime was deleted");
+    }
+
+    @Override
+    public void endpointDeleted(String runtimeId, String endpointName) {
+        endWhere(s -> s.key.runtimeId().equals(runtimeId) && s.key.endpointName().equals(endpointName),
+                EndReason.RUNTIME_DELETED, "the endpoint " + endpointName + " was deleted");
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        endWhere(s -> true, EndReason.SHUTDOWN, "the server is shutting down");
+        workers.close();
+    }
+
+    private Session newSession(SessionKey key, Deployment deployment) {
+        String sandboxId = SandboxIds.next();
+        String driver = drivers.apply(deployment).name();
+        Path log = logsDir.resolve(deployment.runtimeId()).resolve(sandboxId + ".log");
+        return new Session(key, deployment, sandboxId, driver, log, Instant.now());
+    }
+
+    /** Runs on the first caller's thread: that caller waits for readiness anyway. */
+    private void provision(Session session) {
+        Deployment d = session.deployment;
+        Instant deadline = Instant.now().plus(settings.readinessTimeout());
+        Sandbox sandbox;
+        try {
+            var environment = new HashMap<>(baseEnvironment);
+            environment.put("OTEL_RESOURCE_ATTRIBUTES", "cloud.resource_id=" + d.runtimeArn());
+            environment.put("HEARTH_RUNTIME_ARN", d.runtimeArn());
+            environment.put("HEARTH_RUNTIME_VERSION", d.version());
+            environment.putAll(d.environment());
+            var spec = new SandboxSpec(
+                    session.sandboxId,
+                    d.code(),
+                    d.command(),
+                    environment,
+                    SandboxSizing.limits(d.tags()),
+                    SandboxSizing.network(d.tags()),
+                    session.logFile,
+                    Map.of("runtimeId", d.runtimeId(), "version", d.version(), "endpoint", d.endpointName()));
+            sandbox = drivers.apply(d).start(spec);
+        } catch (SandboxException | IllegalArgumentException e) {
+            failStart(session, "the agent could not be started: " + e.getMessage());
+            return;
+        } catch (ApiException e) {
+            failStart(session, e.getMessage());
+            return;
+        }
+        session.attach(sandbox);
+        sandbox.exit().thenAccept(exit -> workers.submit(() -> sandboxEnded(session, exit)));
+        if (session.ended()) {
+            workers.submit(sandbox::stop);
+            return;
+        }
+        boolean ready = probe.awaitReady(sandbox.agentAddress(), deadline, () -> !sandbox.isAlive() || session.ended());
+        if (!ready) {
+            String why = sandbox.isAlive()
+                    ? "the agent did not answer GET /ping with 200 within " + settings.readinessTimeout().toSeconds() + " s"
+                    : "the agent ended during start-up (" + sandbox.exit().getNow(null).detail() + ")";
+            failStart(session, why + LogTail.of(session.logFile));
+            return;
+        }
+        session.markReady(Instant.now());
+        session.ready.complete(sandbox);
+        LOG.info("session {} of {} ({}) ready in sandbox {} after {} ms", session.key.sessionId(), d.runtimeId(),
+                d.endpointName(), session.sandboxId, Duration.between(session.createdAt, Instant.now()).toMillis());
+    }
+
+    private void failStart(Session session, String message) {
+        LOG.warn("session {} of {} failed to start: {}", session.key.sessionId(), session.key.runtimeId(), message);
+        session.ready.completeExceptionally(ApiException.runtimeClient(
+                "Runtime initialization failed for session " + session.key.sessionId() + ": " + message));
+        end(session, EndReason.START_FAILED, message);
+    }
+
+    private void sandboxEnded(Session session, SandboxExit exit) {
+        EndReason reason = switch (exit) {
+            case SandboxExit.OutOfMemory oom -> EndReason.OOM;
+            case SandboxExit.Stopped stopped -> EndReason.STOPPED;
+            case SandboxExit.Exited exited -> EndReason.AGENT_EXITED;
+            case SandboxExit.Signalled signalled -> EndReason.AGENT_EXITED;
+        };
+        end(session, reason, exit.detail());
+    }
+
+    private void end(Session session, EndReason reason, String detail) {
+        if (!session.end(reason, detail, Instant.now())) {
+            return;
+        }
+        live.remove(session.key, session);
+        if (!session.ready.isDone()) {
+            session.ready.completeExceptionally(ApiException.runtimeClient(
+                    "session " + session.key.sessionId() + " ended before its agent was ready: " + detail));
+        }
+        for (Exchange exchange : session.openExchanges()) {
+            exchange.abort(reason);
+        }
+        session.sandbox().ifPresent(sandbox -> {
+            try {
+                sandbox.stop();
+            } catch (RuntimeException e) {
+                LOG.error("sandbox {} of session {} did not stop cleanly", session.sandboxId, session.key.sessionId(), e);
+            }
+        });
+        if (reason != EndReason.START_FAILED) {
+            LOG.info("session {} of {} ended: {} ({})", session.key.sessionId(), session.key.runtimeId(), reason.wireName(), detail);
+        }
+        synchronized (ended) {
+            ended.addLast(session.info());
+            while (ended.size() > settings.endedHistory()) {
+                ended.removeFirst();
+            }
+        }
+    }
+
+    private void endWhere(Predicate<Session> which, EndReason reason, String detail) {
+        var ending = live.values().stream().filter(which).toList();
+        var done = ending.stream().map(s -> workers.submit(() -> end(s, reason, detail))).toList();
+        for (var future : done) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.error("ending a session failed", e.getCause());
+            }
+        }
+    }
+
+    private void tick() {
+        Instant now = Instant.now();
+        for (Session session : live.values()) {
+            if (session.ready.isDone() && !session.ready.isCompletedExceptionally()) {
+                workers.submit(() -> check(session, now));
+            }
+        }
+    }
+
+    private void check(Session session, Instant now) {
+        Deployment d = session.deployment;
+        if (Duration.between(session.createdAt, now).compareTo(d.maxLifetime()) >= 0) {
+            end(session, EndReason.MAX_LIFETIME, "the session reached its maxLifetime of " + d.maxLifetime().toSeconds() + " s");
+            return;
+        }
+        Optional<Sandbox> sandbox = session.sandbox();
+        if (sandbox.isEmpty()) {
+            return;
+        }
+        Duration timeout = settings.pingInterval().compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : settings.pingInterval();
+        var reply = probe.ping(sandbox.get().agentAddress(), timeout);
+        if (reply.isPresent()) {
+            session.pinged(reply.get().busy(), reply.get().timeOfLastUpdate());
+        } else if (sandbox.get().isAlive() && session.pingFailed() >= settings.unhealthyAfter()) {
+            end(session, EndReason.UNHEALTHY, "the agent failed " + settings.unhealthyAfter() + " pings in a row");
+            return;
+        }
+        Duration idle = session.idleFor(Instant.now());
+        if (idle.compareTo(d.idleTimeout()) >= 0) {
+            end(session, EndReason.IDLE_TIMEOUT, "the session was idle for its idleRuntimeSessionTimeout of "
+                    + d.idleTimeout().toSeconds() + " s");
+        }
+    }
+}
