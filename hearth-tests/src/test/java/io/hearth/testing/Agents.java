@@ -22,7 +22,7 @@ public final class Agents {
     private final Clients clients;
     private final Path dataDir;
 
-    Agents(Clients clients, Path dataDir) {
+    public Agents(Clients clients, Path dataDir) {
         this.clients = clients;
         this.dataDir = dataDir;
     }
@@ -65,7 +65,7 @@ public final class Agents {
     /** A deployed runtime. */
     public record Runtime(String id, String arn) {}
 
-    static void copyTree(Path from, Path to) {
+    public static void copyTree(Path from, Path to) {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path source : paths.toList()) {
                 Path target = to.resolve(from.relativize(source).toString());

@@ -83,7 +83,7 @@ public final class HearthExtension implements BeforeAllCallback, AfterAllCallbac
         return Path.of(System.getProperty("hearth.home", "..")).toAbsolutePath().normalize();
     }
 
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (root == null || !Files.exists(root)) {
             return;
         }
