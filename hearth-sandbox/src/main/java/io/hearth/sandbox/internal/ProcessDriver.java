@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class ProcessDriver implements SandboxDriver {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessDriver.class);
 
+    private static final java.util.concurrent.Executor TEARDOWN = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
     private final Path stateRoot;
     private final Duration stopGrace;
     private final Map<String, ProcessSandbox> running = new ConcurrentHashMap<>();
@@ -152,7 +154,8 @@ public final class ProcessDriver implements SandboxDriver {
             this.dir = dir;
             this.process = process;
             this.address = address;
-            process.onExit().thenRun(this::ended);
+            // Teardown forks /bin/kill and deletes files: not on the JDK's process reaper thread.
+            process.onExit().thenRunAsync(this::ended, TEARDOWN);
         }
 
         private void ended() {
