@@ -7,6 +7,7 @@ import io.hearth.router.DataPlaneHandler;
 import io.hearth.sandbox.ReclaimReport;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxDrivers;
+import io.hearth.server.internal.AwsErrorHandler;
 import io.hearth.server.internal.EdgeHandler;
 import io.hearth.server.internal.NativeApiHandler;
 import io.hearth.session.SessionManager;
@@ -87,13 +88,15 @@ public final class HearthServer implements AutoCloseable {
         http.setSendServerVersion(false);
         // ARNs travel percent-encoded inside one path segment (%2F, %3A): contract §1.2.
         http.setUriCompliance(UriCompliance.DEFAULT.with("agentcore-arn-labels",
-                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
         var connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(config.bind());
         connector.setPort(config.port());
         connector.setIdleTimeout(config.agentTimeouts().idle().toMillis());
         jetty.addConnector(connector);
         jetty.setHandler(new EdgeHandler(List.of(dataPlane, control.handler(), nativeApi)));
+        jetty.setErrorHandler(new AwsErrorHandler());
         jetty.setStopTimeout(2_000);
         jetty.start();
         closers.push(jetty::stop);

@@ -207,6 +207,10 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
     }
 
     private void sandboxEnded(Session session, SandboxExit exit) {
+        if (!session.ready.isDone() && !(exit instanceof SandboxExit.Stopped)) {
+            failStart(session, "the agent ended during start-up (" + exit.detail() + ")" + LogTail.of(session.logFile));
+            return;
+        }
         EndReason reason = switch (exit) {
             case SandboxExit.OutOfMemory oom -> EndReason.OOM;
             case SandboxExit.Stopped stopped -> EndReason.STOPPED;
@@ -219,6 +223,13 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
     private void end(Session session, EndReason reason, String detail) {
         if (!session.end(reason, detail, Instant.now())) {
             return;
+        }
+        // Into the history before out of the directory: whoever sees it gone from live() finds why in all().
+        synchronized (ended) {
+            ended.addLast(session.info());
+            while (ended.size() > settings.endedHistory()) {
+                ended.removeFirst();
+            }
         }
         live.remove(session.key, session);
         if (!session.ready.isDone()) {
@@ -237,12 +248,6 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
         });
         if (reason != EndReason.START_FAILED) {
             LOG.info("session {} of {} ended: {} ({})", session.key.sessionId(), session.key.runtimeId(), reason.wireName(), detail);
-        }
-        synchronized (ended) {
-            ended.addLast(session.info());
-            while (ended.size() > settings.endedHistory()) {
-                ended.removeFirst();
-            }
         }
     }
 

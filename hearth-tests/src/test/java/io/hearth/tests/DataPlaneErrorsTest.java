@@ -103,12 +103,13 @@ class DataPlaneErrorsTest {
 
     @Test
     void anAgentThatCannotStartIsARuntimeClientErrorThatSaysWhy() {
-        Agents.Runtime broken = hearth.agents().deploy("examples/python-counter", "PYTHON_3_12", "no_such_file.py",
+        // README.md is no Python program: the interpreter starts, fails, and its complaint is in the answer.
+        Agents.Runtime broken = hearth.agents().deploy("examples/python-counter", "PYTHON_3_12", "README.md",
                 null, java.util.Map.of(), java.util.Map.of());
         assertThatThrownBy(() -> invoke(broken.arn(), Invoker.newSessionId(), null))
                 .isInstanceOf(RuntimeClientErrorException.class)
                 .hasMessageContaining("ended during start-up")
-                .hasMessageContaining("no_such_file.py");
+                .hasMessageContaining("SyntaxError");
     }
 
     @Test

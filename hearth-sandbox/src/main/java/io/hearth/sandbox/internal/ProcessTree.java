@@ -16,9 +16,20 @@ final class ProcessTree {
 
     /** SIGKILL to the group led by {@code leader} (started through setsid, so group id = its pid), then its stragglers. */
     static void killGroup(ProcessHandle leader) {
-        leader.descendants().forEach(ProcessHandle::destroyForcibly);
+        var members = new java.util.ArrayList<ProcessHandle>(leader.descendants().toList());
+        members.add(leader);
+        members.forEach(ProcessHandle::destroyForcibly);
         signalGroup(leader, "KILL");
-        leader.destroyForcibly();
+        // SIGKILL is delivered asynchronously: callers are promised that nothing of the group remains.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (members.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     static void signalGroup(ProcessHandle leader, String signal) {

@@ -49,7 +49,7 @@ public final class EdgeHandler extends Handler.Abstract {
                     + " (expected: an AgentCore runtime operation, or /hearth/v1/...)");
         } catch (ApiException e) {
             Replies.error(response, e, callback);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOG.error("request {} {} ({}) failed", request.getMethod(), request.getHttpURI().getPath(), requestId, e);
             if (response.isCommitted()) {
                 callback.failed(e);

@@ -1,0 +1,56 @@
+package io.hearth.control;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hearth.api.AwsIdentity;
+import io.hearth.control.internal.ControlPlaneAssembly;
+import io.hearth.store.Store;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import org.eclipse.jetty.server.Handler;
+
+/**
+ * The control plane: agent runtimes, their immutable versions and endpoints, and artifacts (contract §3).
+ * It answers the AWS control-plane API through {@link #handler()} and tells the data plane what to run through
+ * {@link #deployments()}; it never touches sandboxes.
+ */
+public final class ControlPlane implements AutoCloseable {
+    private final ControlPlaneAssembly parts;
+
+    /**
+     * @param dataDir        artifacts are read from {@code <dataDir>/artifacts/<bucket>/<prefix>}; each version's code
+     *                       is unpacked under {@code <dataDir>/versions}
+     * @param lifecycleFloor the smallest idle timeout or max lifetime accepted (AgentCore: 60 s)
+     * @param lifecycleCap   the largest (AgentCore: 28,800 s; an operator may raise it)
+     * @param background     runs artifact resolution off the request thread
+     */
+    public ControlPlane(Store store, AwsIdentity identity, Path dataDir, Duration lifecycleFloor, Duration lifecycleCap,
+            ExecutorService background) {
+        requireNonNull(store, "store");
+        requireNonNull(identity, "identity");
+        requireNonNull(dataDir, "dataDir");
+        requireNonNull(background, "background");
+        if (lifecycleFloor.isNegative() || lifecycleFloor.isZero() || lifecycleCap.compareTo(lifecycleFloor) < 0) {
+            throw new IllegalArgumentException("lifecycle range: " + lifecycleFloor + " to " + lifecycleCap
+                    + " (expected: 0 < floor <= cap)");
+        }
+        this.parts = new ControlPlaneAssembly(store, identity, dataDir, lifecycleFloor, lifecycleCap, background,
+                Clock.systemUTC());
+    }
+
+    /** Serves the eleven runtime operations; declines every other path. */
+    public Handler handler() {
+        return parts.handler();
+    }
+
+    public Deployments deployments() {
+        return parts.directory();
+    }
+
+    @Override
+    public void close() {
+        // Resolution tasks run on the server's background executor, which the server closes.
+    }
+}

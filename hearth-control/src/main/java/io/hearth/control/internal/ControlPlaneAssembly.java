@@ -1,0 +1,37 @@
+package io.hearth.control.internal;
+
+import io.hearth.api.AwsIdentity;
+import io.hearth.control.Deployments;
+import io.hearth.store.Store;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.server.Handler;
+
+/** Wires the control plane's parts once; the public facade only exposes the handler and the deployments. */
+public final class ControlPlaneAssembly {
+    private final ControlPlaneHandler handler;
+    private final DeploymentDirectory directory;
+
+    public ControlPlaneAssembly(Store store, AwsIdentity identity, Path dataDir, Duration lifecycleFloor,
+            Duration lifecycleCap, Executor background, Clock clock) {
+        directory = new DeploymentDirectory(store);
+        var artifacts = new Artifacts(dataDir.resolve("artifacts"), dataDir.resolve("versions"));
+        var idempotency = new Idempotency(store, clock);
+        var resolver = new VersionResolver(store, artifacts, directory, background, clock);
+        var runtimes = new RuntimeOperations(store, identity, idempotency, resolver, directory, artifacts, background,
+                clock, lifecycleFloor, lifecycleCap);
+        var endpoints = new EndpointOperations(store, identity, idempotency, directory, clock);
+        handler = new ControlPlaneHandler(runtimes, endpoints);
+        resolver.resumeInterrupted();
+    }
+
+    public Handler handler() {
+        return handler;
+    }
+
+    public Deployments directory() {
+        return directory;
+    }
+}

@@ -1,0 +1,107 @@
+package io.hearth.control.internal;
+
+import io.hearth.api.ApiException;
+import io.hearth.api.Json;
+import io.hearth.api.PathSegments;
+import io.hearth.api.Replies;
+import io.hearth.api.FieldError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Routes the eleven control-plane operations by method and path (contract §3.1; paths end with {@code /}, Lists
+ * are POSTs with an empty body). Runs on a virtual thread: it blocks on the request body and on the store.
+ * Paths it does not know return false so the next plane can claim them.
+ */
+public final class ControlPlaneHandler extends Handler.Abstract {
+    /** Bodies are small configuration documents; 50 variables of 5,000 characters fit with room to spare. */
+    private static final int MAX_BODY_BYTES = 1 << 20;
+
+    private final RuntimeOperations runtimes;
+    private final EndpointOperations endpoints;
+
+    ControlPlaneHandler(RuntimeOperations runtimes, EndpointOperations endpoints) {
+        this.runtimes = runtimes;
+        this.endpoints = endpoints;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        List<String> path = new ArrayList<>(PathSegments.of(request));
+        if (path.isEmpty() || !path.getFirst().equals("runtimes") || !request.getHttpURI().getPath().endsWith("/")) {
+            return false;
+        }
+        path.removeLast(); // every control-plane path ends with "/"
+        if (path.stream().anyMatch(String::isEmpty)) {
+            throw ApiException.validation("Empty path segment in " + request.getHttpURI().getPath()
+                    + " (expected: /runtimes/{agentRuntimeId}/...)", new FieldError("agentRuntimeId", "must not be empty"));
+        }
+        String method = request.getMethod();
+        Fields query = Request.extractQueryParameters(request);
+        Reply reply = switch (path.size()) {
+            case 1 -> switch (method) {
+                case "PUT" -> runtimes.create(body(request));
+                case "POST" -> runtimes.list(page("runtimes", query));
+                default -> null;
+            };
+            case 2 -> switch (method) {
+                case "GET" -> runtimes.get(path.get(1), param(query, "version"));
+                case "PUT" -> runtimes.update(path.get(1), body(request));
+                case "DELETE" -> runtimes.delete(path.get(1), param(query, "clientToken"), param(query, "version"));
+                default -> null;
+            };
+            case 3 -> switch (path.get(2) + " " + method) {
+                case "versions POST" -> runtimes.listVersions(path.get(1), page("versions", query));
+                case "runtime-endpoints PUT" -> endpoints.create(path.get(1), body(request));
+                case "runtime-endpoints POST" -> endpoints.list(path.get(1), page("endpoints", query));
+                default -> null;
+            };
+            case 4 -> path.get(2).equals("runtime-endpoints") ? switch (method) {
+                case "GET" -> endpoints.get(path.get(1), path.get(3));
+                case "PUT" -> endpoints.update(path.get(1), path.get(3), body(request));
+                case "DELETE" -> endpoints.delete(path.get(1), path.get(3), param(query, "clientToken"));
+                default -> null;
+            } : null;
+            default -> null;
+        };
+        if (reply == null) {
+            return false;
+        }
+        Replies.json(response, reply.status(), reply.body(), callback);
+        return true;
+    }
+
+    private static Page page(String kind, Fields query) {
+        return Page.of(kind, param(query, "maxResults"), param(query, "nextToken"));
+    }
+
+    private static Optional<String> param(Fields query, String name) {
+        return Optional.ofNullable(query.getValue(name));
+    }
+
+    private static JsonNode body(Request request) {
+        byte[] bytes;
+        try {
+            bytes = Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).get();
+        } catch (ExecutionException e) {
+            throw ApiException.validation("request body: larger than " + MAX_BODY_BYTES + " bytes or unreadable ("
+                    + e.getCause().getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.internal("interrupted while reading the request body", e);
+        }
+        if (bytes.length == 0) {
+            return Json.mapper().createObjectNode();
+        }
+        return Json.tree(bytes);
+    }
+}

@@ -1,0 +1,244 @@
+package io.hearth.control.internal;
+
+import io.hearth.api.ApiException;
+import io.hearth.api.AwsIdentity;
+import io.hearth.api.FieldError;
+import io.hearth.api.Json;
+import io.hearth.store.Store;
+import io.hearth.store.StoredEndpoint;
+import io.hearth.store.StoredRuntime;
+import io.hearth.store.StoredVersion;
+import io.hearth.store.Transaction;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The six runtime operations: Create, Get, Update, Delete, List, ListVersions (contract §3.1). Every version is
+ * immutable; Create makes version 1 and the DEFAULT endpoint, each Update makes the next version and moves DEFAULT
+ * to it once it resolves.
+ */
+final class RuntimeOperations {
+    static final String DEFAULT_ENDPOINT = "DEFAULT";
+    static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,4}");
+    /** AgentCore's quotas: 1,000 agents per account, 1,000 versions per agent. */
+    private static final int MAX_RUNTIMES = 1_000;
+    private static final int MAX_VERSIONS = 1_000;
+
+    private final Store store;
+    private final AwsIdentity identity;
+    private final Views views;
+    private final Idempotency idempotency;
+    private final VersionResolver resolver;
+    private final DeploymentDirectory directory;
+    private final Artifacts artifacts;
+    private final Executor background;
+    private final Clock clock;
+    private final Duration lifecycleFloor;
+    private final Duration lifecycleCap;
+
+    RuntimeOperations(Store store, AwsIdentity identity, Idempotency idempotency, VersionResolver resolver,
+            DeploymentDirectory directory, Artifacts artifacts, Executor background, Clock clock, Duration lifecycleFloor,
+            Duration lifecycleCap) {
+        this.store = store;
+        this.identity = identity;
+        this.views = new Views(identity);
+        this.idempotency = idempotency;
+        this.resolver = resolver;
+        this.directory = directory;
+        this.artifacts = artifacts;
+        this.background = background;
+        this.clock = clock;
+        this.lifecycleFloor = lifecycleFloor;
+        this.lifecycleCap = lifecycleCap;
+    }
+
+    Reply create(JsonNode body) {
+        RuntimeRequest request = RuntimeRequest.parse(body, true, lifecycleFloor, lifecycleCap);
+        String name = request.name().orElseThrow();
+        return idempotency.once("CreateAgentRuntime", request.clientToken(), withoutToken(body), () -> {
+            StoredRuntime runtime = store.transaction(tx -> {
+                tx.runtimeNamed(name).ifPresent(existing -> {
+                    throw ApiException.conflict("An agent runtime named " + name + " already exists ("
+                            + existing.id() + ")");
+                });
+                if (tx.runtimeCount() >= MAX_RUNTIMES) {
+                    throw ApiException.quotaExceeded("Agent runtimes limit exceeded: " + MAX_RUNTIMES + " per account");
+                }
+                Instant now = now();
+                String id = ResourceIds.of(name);
+                StoredRuntime created = tx.insertRuntime(new StoredRuntime(0, id, name, identity.runtimeArn(id),
+                        Status.CREATING, Optional.empty(), 1, request.tags(), now, now));
+                tx.insertVersion(new StoredVersion(id, 1, Status.CREATING, Optional.empty(),
+                        Json.writeString(request.config()), Optional.empty(), now));
+                tx.insertEndpoint(new StoredEndpoint(0, id, DEFAULT_ENDPOINT, ResourceIds.of(DEFAULT_ENDPOINT),
+                        Optional.empty(), OptionalInt.empty(), 1, Status.CREATING, Optional.empty(), now, now));
+                return created;
+            });
+            directory.changed();
+            resolver.resolveLater(runtime.id(), 1);
+            return Reply.accepted(views.written(runtime, false));
+        });
+    }
+
+    Reply get(String runtimeId, Optional<String> version) {
+        return store.transaction(tx -> {
+            StoredRuntime runtime = runtime(tx, runtimeId);
+            int number = version.isPresent() ? versionNumber(version.get(), "version") : runtime.latestVersion();
+            StoredVersion stored = version(tx, runtime, number);
+            return Reply.ok(views.runtime(runtime, stored, version.isPresent()));
+        });
+    }
+
+    Reply update(String runtimeId, JsonNode body) {
+        RuntimeRequest request = RuntimeRequest.parse(body, false, lifecycleFloor, lifecycleCap);
+        return idempotency.once("UpdateAgentRuntime " + runtimeId, request.clientToken(), withoutToken(body), () -> {
+            StoredRuntime runtime = store.transaction(tx -> {
+                StoredRuntime current = runtime(tx, runtimeId);
+                if (tx.versionCount(runtimeId) >= MAX_VERSIONS) {
+                    throw ApiException.quotaExceeded("Versions limit exceeded: " + MAX_VERSIONS + " per agent runtime "
+                            + "(delete old versions with DeleteAgentRuntime and a version)");
+                }
+                Instant now = now();
+                int next = current.latestVersion() + 1;
+                StoredRuntime updated = current.withLatestVersion(next, Status.UPDATING, now);
+                tx.updateRuntime(updated);
+                tx.insertVersion(new StoredVersion(runtimeId, next, Status.CREATING, Optional.empty(),
+                        Json.writeString(request.config()), Optional.empty(), now));
+                tx.endpoint(runtimeId, DEFAULT_ENDPOINT).ifPresent(e ->
+                        tx.updateEndpoint(e.targeting(next, e.description(), Status.UPDATING, now)));
+                return updated;
+            });
+            directory.changed();
+            resolver.resolveLater(runtimeId, runtime.latestVersion());
+            return Reply.accepted(views.written(runtime, true));
+        });
+    }
+
+    /** Deletes the runtime, or with {@code version} only that version (the newer model's DeleteAgentRuntime). */
+    Reply delete(String runtimeId, Optional<String> clientToken, Optional<String> version) {
+        clientToken.ifPresent(RuntimeOperations::checkClientToken);
+        OptionalInt number = version.isPresent() ? OptionalInt.of(versionNumber(version.get(), "version")) : OptionalInt.empty();
+        return idempotency.once("DeleteAgentRuntime " + runtimeId, clientToken, "version=" + version.orElse(""), () -> {
+            if (number.isPresent()) {
+                return deleteVersion(runtimeId, number.getAsInt());
+            }
+            store.transaction(tx -> {
+                runtime(tx, runtimeId);
+                tx.deleteRuntime(runtimeId);
+                return null;
+            });
+            directory.changed();
+            directory.tell(l -> l.runtimeDeleted(runtimeId));
+            background.execute(() -> artifacts.forget(runtimeId));
+            return Reply.accepted(Map.of("agentRuntimeId", runtimeId, "status", Status.DELETING));
+        });
+    }
+
+    private Reply deleteVersion(String runtimeId, int version) {
+        store.transaction(tx -> {
+            StoredRuntime runtime = runtime(tx, runtimeId);
+            version(tx, runtime, version);
+            List<String> users = tx.endpoints(runtimeId, 0, Integer.MAX_VALUE).stream()
+                    .filter(e -> e.targetVersion() == version
+                            || (e.liveVersion().isPresent() && e.liveVersion().getAsInt() == version))
+                    .map(StoredEndpoint::name)
+                    .toList();
+            if (!users.isEmpty() || runtime.latestVersion() == version) {
+                throw ApiException.conflict("Version " + version + " of agent runtime " + runtimeId
+                        + " is in use (endpoints " + users + (runtime.latestVersion() == version ? ", and it is the latest" : "")
+                        + "; expected: a version no endpoint serves)");
+            }
+            tx.deleteVersion(runtimeId, version);
+            return null;
+        });
+        directory.changed();
+        background.execute(() -> artifacts.forget(runtimeId, version));
+        return Reply.accepted(Map.of("agentRuntimeId", runtimeId, "agentRuntimeVersion", Integer.toString(version),
+                "status", Status.DELETING));
+    }
+
+    Reply list(Page page) {
+        return store.transaction(tx -> {
+            List<StoredRuntime> runtimes = tx.runtimes(page.after(), page.size() + 1);
+            var items = new ArrayList<Map<String, Object>>();
+            for (StoredRuntime runtime : runtimes.subList(0, Math.min(page.size(), runtimes.size()))) {
+                items.add(views.summary(runtime, version(tx, runtime, runtime.latestVersion()), false));
+            }
+            var body = new LinkedHashMap<String, Object>();
+            body.put("agentRuntimes", items);
+            if (runtimes.size() > page.size()) {
+                body.put("nextToken", page.tokenAfter(runtimes.get(page.size() - 1).seq()));
+            }
+            return Reply.ok(body);
+        });
+    }
+
+    Reply listVersions(String runtimeId, Page page) {
+        return store.transaction(tx -> {
+            StoredRuntime runtime = runtime(tx, runtimeId);
+            // Newest first; the token holds the last version seen, so the next page starts just below it.
+            int below = page.after() == 0 ? Integer.MAX_VALUE : (int) page.after();
+            List<StoredVersion> versions = tx.versions(runtimeId, below, page.size() + 1);
+            var items = new ArrayList<Map<String, Object>>();
+            for (StoredVersion version : versions.subList(0, Math.min(page.size(), versions.size()))) {
+                items.add(views.summary(runtime, version, true));
+            }
+            var body = new LinkedHashMap<String, Object>();
+            body.put("agentRuntimes", items);
+            if (versions.size() > page.size()) {
+                body.put("nextToken", page.tokenAfter(versions.get(page.size() - 1).version()));
+            }
+            return Reply.ok(body);
+        });
+    }
+
+    static StoredRuntime runtime(Transaction tx, String runtimeId) {
+        return tx.runtime(runtimeId).orElseThrow(() -> ApiException.notFound("Agent runtime " + runtimeId + " not found"));
+    }
+
+    static StoredVersion version(Transaction tx, StoredRuntime runtime, int version) {
+        return tx.version(runtime.id(), version).orElseThrow(() -> ApiException.notFound(
+                "Version " + version + " of agent runtime " + runtime.id() + " not found (latest is "
+                        + runtime.latestVersion() + ")"));
+    }
+
+    static int versionNumber(String value, String field) {
+        if (!VERSION.matcher(value).matches()) {
+            throw ApiException.validation("1 validation error detected: Value '" + value + "' at '" + field
+                    + "' failed to satisfy constraint: Member must satisfy regular expression pattern: " + VERSION.pattern(),
+                    new FieldError(field, "expected a version number such as 1"));
+        }
+        return Integer.parseInt(value);
+    }
+
+    static void checkClientToken(String token) {
+        var checks = new FieldChecks();
+        checks.checked(token, "clientToken", 33, 256, RuntimeRequest.CLIENT_TOKEN);
+        checks.throwIfFailed();
+    }
+
+    static String withoutToken(JsonNode body) {
+        if (body instanceof ObjectNode object) {
+            ObjectNode copy = object.deepCopy();
+            copy.remove("clientToken");
+            return Json.writeString(copy);
+        }
+        return Json.writeString(body);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,246 @@
+package io.hearth.store;
+
+import io.hearth.api.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import tools.jackson.core.type.TypeReference;
+
+/** The statements of one {@link Store#transaction}: every SQL string Hearth runs lives in this file. */
+public final class Transaction {
+    private static final TypeReference<LinkedHashMap<String, String>> TAGS = new TypeReference<>() {};
+
+    private final Connection connection;
+
+    Transaction(Connection connection) {
+        this.connection = connection;
+    }
+
+    // ---- runtimes
+
+    public StoredRuntime insertRuntime(StoredRuntime r) {
+        long seq = insert("INSERT INTO runtimes (id, name, arn, status, failure_reason, latest_version, tags, created_at,"
+                        + " last_updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                r.id(), r.name(), r.arn(), r.status(), r.failureReason().orElse(null), r.latestVersion(),
+                Json.writeString(r.tags()), r.createdAt().toString(),
+                r.lastUpdatedAt().toString());
+        return new StoredRuntime(seq, r.id(), r.name(), r.arn(), r.status(), r.failureReason(), r.latestVersion(),
+                r.tags(), r.createdAt(), r.lastUpdatedAt());
+    }
+
+    public void updateRuntime(StoredRuntime r) {
+        update("UPDATE runtimes SET status = ?, failure_reason = ?, latest_version = ?, last_updated_at = ? WHERE id = ?",
+                r.status(), r.failureReason().orElse(null), r.latestVersion(), r.lastUpdatedAt().toString(), r.id());
+    }
+
+    public Optional<StoredRuntime> runtime(String id) {
+        return one("SELECT * FROM runtimes WHERE id = ?", Transaction::runtime, id);
+    }
+
+    public Optional<StoredRuntime> runtimeNamed(String name) {
+        return one("SELECT * FROM runtimes WHERE name = ?", Transaction::runtime, name);
+    }
+
+    /** Runtimes in creation order after {@code afterSeq}, at most {@code limit}. */
+    public List<StoredRuntime> runtimes(long afterSeq, int limit) {
+        return many("SELECT * FROM runtimes WHERE seq > ? ORDER BY seq LIMIT ?", Transaction::runtime, afterSeq, limit);
+    }
+
+    public long runtimeCount() {
+        return count("SELECT COUNT(*) FROM runtimes");
+    }
+
+    /** Deletes the runtime with its versions and endpoints. */
+    public void deleteRuntime(String id) {
+        update("DELETE FROM runtimes WHERE id = ?", id);
+    }
+
+    // ---- versions
+
+    public void insertVersion(StoredVersion v) {
+        insert("INSERT INTO runtime_versions (runtime_id, version, status, failure_reason, config, launch, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                v.runtimeId(), v.version(), v.status(), v.failureReason().orElse(null), v.config(),
+                v.launch().orElse(null), v.createdAt().toString());
+    }
+
+    public void updateVersion(StoredVersion v) {
+        update("UPDATE runtime_versions SET status = ?, failure_reason = ?, launch = ? WHERE runtime_id = ? AND version = ?",
+                v.status(), v.failureReason().orElse(null), v.launch().orElse(null), v.runtimeId(), v.version());
+    }
+
+    public Optional<StoredVersion> version(String runtimeId, int version) {
+        return one("SELECT * FROM runtime_versions WHERE runtime_id = ? AND version = ?", Transaction::version,
+                runtimeId, version);
+    }
+
+    /** Versions newest first, below {@code beforeVersion}, at most {@code limit}. */
+    public List<StoredVersion> versions(String runtimeId, int beforeVersion, int limit) {
+        return many("SELECT * FROM runtime_versions WHERE runtime_id = ? AND version < ? ORDER BY version DESC LIMIT ?",
+                Transaction::version, runtimeId, beforeVersion, limit);
+    }
+
+    /** Versions in a given status across all runtimes: start-up resumes the ones a crash interrupted. */
+    public List<StoredVersion> versionsIn(String status) {
+        return many("SELECT * FROM runtime_versions WHERE status = ? ORDER BY runtime_id, version", Transaction::version,
+                status);
+    }
+
+    public long versionCount(String runtimeId) {
+        return count("SELECT COUNT(*) FROM runtime_versions WHERE runtime_id = ?", runtimeId);
+    }
+
+    public void deleteVersion(String runtimeId, int version) {
+        update("DELETE FROM runtime_versions WHERE runtime_id = ? AND version = ?", runtimeId, version);
+    }
+
+    // ---- endpoints
+
+    public StoredEndpoint insertEndpoint(StoredEndpoint e) {
+        long seq = insert("INSERT INTO endpoints (runtime_id, name, id, description, live_version, target_version, status,"
+                        + " failure_reason, created_at, last_updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                e.runtimeId(), e.name(), e.id(), e.description().orElse(null), liveVersion(e), e.targetVersion(),
+                e.status(), e.failureReason().orElse(null), e.createdAt().toString(), e.lastUpdatedAt().toString());
+        return new StoredEndpoint(seq, e.runtimeId(), e.name(), e.id(), e.description(), e.liveVersion(),
+                e.targetVersion(), e.status(), e.failureReason(), e.createdAt(), e.lastUpdatedAt());
+    }
+
+    public void updateEndpoint(StoredEndpoint e) {
+        update("UPDATE endpoints SET description = ?, live_version = ?, target_version = ?, status = ?, failure_reason = ?,"
+                        + " last_updated_at = ? WHERE runtime_id = ? AND name = ?",
+                e.description().orElse(null), liveVersion(e), e.targetVersion(), e.status(),
+                e.failureReason().orElse(null), e.lastUpdatedAt().toString(), e.runtimeId(), e.name());
+    }
+
+    public Optional<StoredEndpoint> endpoint(String runtimeId, String name) {
+        return one("SELECT * FROM endpoints WHERE runtime_id = ? AND name = ?", Transaction::endpoint, runtimeId, name);
+    }
+
+    /** Endpoints of a runtime in creation order after {@code afterSeq}, at most {@code limit}. */
+    public List<StoredEndpoint> endpoints(String runtimeId, long afterSeq, int limit) {
+        return many("SELECT * FROM endpoints WHERE runtime_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                Transaction::endpoint, runtimeId, afterSeq, limit);
+    }
+
+    public long endpointCount(String runtimeId) {
+        return count("SELECT COUNT(*) FROM endpoints WHERE runtime_id = ?", runtimeId);
+    }
+
+    public void deleteEndpoint(String runtimeId, String name) {
+        update("DELETE FROM endpoints WHERE runtime_id = ? AND name = ?", runtimeId, name);
+    }
+
+    // ---- idempotent writes
+
+    public Optional<StoredReply> reply(String operation, String clientToken) {
+        return one("SELECT request_hash, response FROM idempotent_requests WHERE operation = ? AND client_token = ?",
+                rs -> new StoredReply(rs.getString(1), rs.getString(2)), operation, clientToken);
+    }
+
+    public void saveReply(String operation, String clientToken, StoredReply reply, Instant at) {
+        update("INSERT OR REPLACE INTO idempotent_requests (operation, client_token, request_hash, response, created_at)"
+                + " VALUES (?, ?, ?, ?, ?)", operation, clientToken, reply.requestHash(), reply.response(), at.toString());
+    }
+
+    /** Forgets replies older than {@code before}: a token only protects retries, which come within minutes. */
+    public void forgetRepliesBefore(Instant before) {
+        update("DELETE FROM idempotent_requests WHERE created_at < ?", before.toString());
+    }
+
+    // ---- plumbing
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static StoredRuntime runtime(ResultSet rs) throws SQLException {
+        return new StoredRuntime(rs.getLong("seq"), rs.getString("id"), rs.getString("name"), rs.getString("arn"),
+                rs.getString("status"), Optional.ofNullable(rs.getString("failure_reason")), rs.getInt("latest_version"),
+                Json.mapper().readValue(rs.getString("tags"), TAGS), Instant.parse(rs.getString("created_at")),
+                Instant.parse(rs.getString("last_updated_at")));
+    }
+
+    private static StoredVersion version(ResultSet rs) throws SQLException {
+        return new StoredVersion(rs.getString("runtime_id"), rs.getInt("version"), rs.getString("status"),
+                Optional.ofNullable(rs.getString("failure_reason")), rs.getString("config"),
+                Optional.ofNullable(rs.getString("launch")), Instant.parse(rs.getString("created_at")));
+    }
+
+    private static StoredEndpoint endpoint(ResultSet rs) throws SQLException {
+        int live = rs.getInt("live_version");
+        OptionalInt liveVersion = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(live);
+        return new StoredEndpoint(rs.getLong("seq"), rs.getString("runtime_id"), rs.getString("name"), rs.getString("id"),
+                Optional.ofNullable(rs.getString("description")), liveVersion, rs.getInt("target_version"),
+                rs.getString("status"), Optional.ofNullable(rs.getString("failure_reason")),
+                Instant.parse(rs.getString("created_at")), Instant.parse(rs.getString("last_updated_at")));
+    }
+
+    private static Integer liveVersion(StoredEndpoint e) {
+        return e.liveVersion().isPresent() ? e.liveVersion().getAsInt() : null;
+    }
+
+    private long count(String sql, Object... args) {
+        return many(sql, rs -> rs.getLong(1), args).getFirst();
+    }
+
+    private <T> Optional<T> one(String sql, Row<T> row, Object... args) {
+        List<T> rows = many(sql, row, args);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+    }
+
+    private <T> List<T> many(String sql, Row<T> row, Object... args) {
+        try (PreparedStatement statement = prepare(sql, args); ResultSet rs = statement.executeQuery()) {
+            var rows = new ArrayList<T>();
+            while (rs.next()) {
+                rows.add(row.read(rs));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw failed(sql, e);
+        }
+    }
+
+    private void update(String sql, Object... args) {
+        try (PreparedStatement statement = prepare(sql, args)) {
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw failed(sql, e);
+        }
+    }
+
+    private long insert(String sql, Object... args) {
+        try (PreparedStatement statement = prepare(sql, args)) {
+            statement.executeUpdate();
+            try (var keys = statement.getGeneratedKeys()) {
+                return keys.next() ? keys.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw failed(sql, e);
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                statement.setNull(i + 1, Types.NULL);
+            } else {
+                statement.setObject(i + 1, args[i]);
+            }
+        }
+        return statement;
+    }
+
+    private static StoreException failed(String sql, SQLException e) {
+        return new StoreException("statement failed: " + sql + ": " + e.getMessage(), e);
+    }
+}
