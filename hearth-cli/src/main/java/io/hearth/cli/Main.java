@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "hearth 0.1.0",
         description = "A self-hosted runtime for AI agents, wire-compatible with Amazon Bedrock AgentCore Runtime.",
-        subcommands = {ServerCommand.class, UpCommand.class, DeployCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, UpCommand.class, DeployCommand.class, PoolCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

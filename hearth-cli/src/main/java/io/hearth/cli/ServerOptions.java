@@ -36,6 +36,10 @@ public final class ServerOptions {
             description = "Smallest idle timeout / max lifetime accepted, in seconds (lower only for tests).")
     long lifecycleFloor;
 
+    @Option(names = "--max-pooled", defaultValue = "64",
+            description = "The most sandboxes warm pools may hold at once, all endpoints together. Default: ${DEFAULT-VALUE}.")
+    int maxPooled;
+
     @Option(names = "--ping-interval-ms", defaultValue = "2000", description = "How often live agents are pinged. Default: ${DEFAULT-VALUE}.")
     long pingIntervalMillis;
 
@@ -53,7 +57,8 @@ public final class ServerOptions {
                 .withIsolation(isolation)
                 .withIdentity(new AwsIdentity(region, account))
                 .withLifecycleBounds(Duration.ofSeconds(lifecycleFloor), Duration.ofSeconds(lifetimeCap))
-                .withSessions(sessions);
+                .withSessions(sessions)
+                .withMaxPooled(maxPooled);
     }
 
     static Path defaultDataDir() {

@@ -13,5 +13,8 @@ public interface Deployments {
      */
     Deployment resolve(String runtimeId, String qualifier);
 
+    /** What every endpoint serves now: one deployment per endpoint that has a live version. */
+    java.util.List<Deployment> serving();
+
     void addListener(DeploymentListener listener);
 }

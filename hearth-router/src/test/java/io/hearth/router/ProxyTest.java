@@ -9,7 +9,10 @@ import io.hearth.control.DeploymentListener;
 import io.hearth.control.Deployments;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxDrivers;
+import io.hearth.session.SandboxLauncher;
 import io.hearth.session.SessionManager;
+import io.hearth.session.WarmSandboxes;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.hearth.session.SessionSettings;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -93,13 +96,20 @@ class ProxyTest {
             }
 
             @Override
+            public List<Deployment> serving() {
+                return List.of(deployment);
+            }
+
+            @Override
             public void addListener(DeploymentListener listener) {}
         };
         driver = SandboxDrivers.open("process", data.resolve("sandboxes"));
         agentClient = new org.eclipse.jetty.client.HttpClient();
         agentClient.setUserAgentField(null);
         agentClient.start();
-        sessions = new SessionManager(d -> driver, agentClient, SessionSettings.DEFAULT, data.resolve("logs"), Map.of());
+        var launcher = new SandboxLauncher(d -> driver, agentClient, SessionSettings.DEFAULT.readinessTimeout(),
+                data.resolve("logs"), Map.of(), new SimpleMeterRegistry());
+        sessions = new SessionManager(launcher, WarmSandboxes.NONE, SessionSettings.DEFAULT);
         var threads = new QueuedThreadPool();
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server = new Server(threads);

@@ -9,6 +9,14 @@ import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxDrivers;
 import io.hearth.server.internal.AwsErrorHandler;
 import io.hearth.server.internal.EdgeHandler;
+import io.hearth.server.internal.MetricsHandler;
+import io.hearth.server.internal.PoolApiHandler;
+import io.hearth.session.SandboxLauncher;
+import io.hearth.pool.PoolManager;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import io.hearth.server.internal.NativeApiHandler;
 import io.hearth.session.SessionManager;
 import io.hearth.store.Store;
@@ -44,6 +52,7 @@ public final class HearthServer implements AutoCloseable {
     private final Deque<AutoCloseable> closers = new ArrayDeque<>();
     private final Server jetty;
     private final SessionManager sessions;
+    private final PoolManager pools;
     private final SandboxDriver driver;
 
     private HearthServer(ServerConfig config) throws Exception {
@@ -74,10 +83,18 @@ public final class HearthServer implements AutoCloseable {
         HttpClient agentClient = agentClient();
         closers.push(agentClient::stop);
 
-        sessions = new SessionManager(d -> driver, agentClient, config.sessions(), data.resolve("logs"),
-                Map.of("AWS_REGION", config.identity().region(), "AWS_DEFAULT_REGION", config.identity().region()));
+        var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        closers.push(meters::close);
+        var launcher = new SandboxLauncher(d -> driver, agentClient, config.sessions().readinessTimeout(),
+                data.resolve("logs"),
+                Map.of("AWS_REGION", config.identity().region(), "AWS_DEFAULT_REGION", config.identity().region()), meters);
+        pools = new PoolManager(launcher, control.deployments(), store, Clock.systemUTC(), config.maxPooled(), meters);
+        sessions = new SessionManager(launcher, pools, config.sessions());
         closers.push(sessions);
+        closers.push(pools);
+        pools.start(Duration.ofSeconds(1));
         control.deployments().addListener(sessions);
+        control.deployments().addListener(pools);
 
         var dataPlane = new DataPlaneHandler(control.deployments(), sessions, agentClient, config.identity(),
                 config.agentTimeouts(), config.maxPayloadBytes());
@@ -95,7 +112,8 @@ public final class HearthServer implements AutoCloseable {
         connector.setPort(config.port());
         connector.setIdleTimeout(config.agentTimeouts().idle().toMillis());
         jetty.addConnector(connector);
-        jetty.setHandler(new EdgeHandler(List.of(dataPlane, control.handler(), nativeApi)));
+        jetty.setHandler(new EdgeHandler(List.of(dataPlane, control.handler(), new PoolApiHandler(pools),
+                new MetricsHandler(meters), nativeApi)));
         jetty.setErrorHandler(new AwsErrorHandler());
         jetty.setStopTimeout(2_000);
         jetty.start();
@@ -128,6 +146,10 @@ public final class HearthServer implements AutoCloseable {
 
     public SessionManager sessions() {
         return sessions;
+    }
+
+    public PoolManager pools() {
+        return pools;
     }
 
     public String isolation() {

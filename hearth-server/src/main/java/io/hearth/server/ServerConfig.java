@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param sessions          readiness deadline and ping cadence
  * @param agentTimeouts     per-exchange bounds towards agents
  * @param maxPayloadBytes   request body limit (AgentCore: 100,000,000 bytes)
+ * @param maxPooled         the most sandboxes warm pools may hold together (node capacity they take)
  */
 public record ServerConfig(
         String bind,
@@ -32,7 +33,8 @@ public record ServerConfig(
         Duration lifecycleCap,
         SessionSettings sessions,
         AgentTimeouts agentTimeouts,
-        long maxPayloadBytes) {
+        long maxPayloadBytes,
+        int maxPooled) {
 
     public ServerConfig {
         requireNonNull(bind, "bind");
@@ -49,6 +51,9 @@ public record ServerConfig(
         if (lifecycleFloor.compareTo(lifecycleCap) > 0) {
             throw new IllegalArgumentException("lifecycleFloor: " + lifecycleFloor + " (expected: at most lifecycleCap " + lifecycleCap + ")");
         }
+        if (maxPooled < 0) {
+            throw new IllegalArgumentException("maxPooled: " + maxPooled + " (expected: 0 or more)");
+        }
         if (maxPayloadBytes < 1) {
             throw new IllegalArgumentException("maxPayloadBytes: " + maxPayloadBytes + " (expected: positive)");
         }
@@ -56,30 +61,34 @@ public record ServerConfig(
 
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig("127.0.0.1", 8080, dataDir, "process", AwsIdentity.DEFAULT, Duration.ofSeconds(60),
-                Duration.ofSeconds(28_800), SessionSettings.DEFAULT, AgentTimeouts.DEFAULT, 100_000_000L);
+                Duration.ofSeconds(28_800), SessionSettings.DEFAULT, AgentTimeouts.DEFAULT, 100_000_000L, 64);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes);
+        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled);
     }
 
     public ServerConfig withBind(String newBind) {
-        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes);
+        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled);
     }
 
     public ServerConfig withIsolation(String newIsolation) {
-        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes);
+        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled);
     }
 
     public ServerConfig withIdentity(AwsIdentity newIdentity) {
-        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes);
+        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled);
     }
 
     public ServerConfig withLifecycleBounds(Duration floor, Duration cap) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes, maxPooled);
+    }
+
+    public ServerConfig withMaxPooled(int newMaxPooled) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, newMaxPooled);
     }
 
     public ServerConfig withSessions(SessionSettings newSessions) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes, maxPooled);
     }
 }

@@ -6,31 +6,23 @@ import io.hearth.api.ApiException;
 import io.hearth.control.Deployment;
 import io.hearth.control.DeploymentListener;
 import io.hearth.sandbox.Sandbox;
-import io.hearth.sandbox.SandboxDriver;
-import io.hearth.sandbox.SandboxException;
 import io.hearth.sandbox.SandboxExit;
 import io.hearth.sandbox.SandboxIds;
-import io.hearth.sandbox.SandboxSpec;
 import io.hearth.session.internal.AgentProbe;
 import io.hearth.session.internal.LogTail;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Predicate;
-import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,33 +34,24 @@ import org.slf4j.LoggerFactory;
 public final class SessionManager implements DeploymentListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
 
-    private final Function<Deployment, SandboxDriver> drivers;
+    private final SandboxLauncher launcher;
+    private final WarmSandboxes warmSandboxes;
     private final AgentProbe probe;
     private final SessionSettings settings;
-    private final Path logsDir;
-    private final Map<String, String> baseEnvironment;
     private final ConcurrentHashMap<SessionKey, Session> live = new ConcurrentHashMap<>();
     private final ArrayDeque<SessionInfo> ended = new ArrayDeque<>();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService ticker;
 
     /**
-     * @param drivers         picks the driver for a deployment (per-runtime isolation)
-     * @param agentClient     the HTTP client used to reach agents
-     * @param logsDir         agent logs go to {@code <logsDir>/<runtimeId>/<sandboxId>.log}
-     * @param baseEnvironment variables every agent gets (region and the like), before the runtime's own
+     * @param launcher      starts sandboxes and waits for their agents
+     * @param warmSandboxes asked for a ready sandbox before each cold start, and told of every new session
      */
-    public SessionManager(
-            Function<Deployment, SandboxDriver> drivers,
-            HttpClient agentClient,
-            SessionSettings settings,
-            Path logsDir,
-            Map<String, String> baseEnvironment) {
-        this.drivers = requireNonNull(drivers, "drivers");
-        this.probe = new AgentProbe(requireNonNull(agentClient, "agentClient"));
+    public SessionManager(SandboxLauncher launcher, WarmSandboxes warmSandboxes, SessionSettings settings) {
+        this.launcher = requireNonNull(launcher, "launcher");
+        this.warmSandboxes = requireNonNull(warmSandboxes, "warmSandboxes");
+        this.probe = launcher.probe();
         this.settings = requireNonNull(settings, "settings");
-        this.logsDir = requireNonNull(logsDir, "logsDir");
-        this.baseEnvironment = Map.copyOf(baseEnvironment);
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("hearth-session-ticker").factory());
         long period = settings.pingInterval().toMillis();
         ticker.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
@@ -82,10 +65,10 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
     public Exchange open(Deployment deployment, String sessionId) {
         var key = new SessionKey(deployment.runtimeId(), deployment.endpointName(), sessionId);
         while (true) {
-            var fresh = new Session[1];
-            Session session = live.computeIfAbsent(key, k -> fresh[0] = newSession(k, deployment));
-            if (session == fresh[0]) {
-                provision(session);
+            var fresh = new NewSession[1];
+            Session session = live.computeIfAbsent(key, k -> (fresh[0] = newSession(k, deployment)).session());
+            if (fresh[0] != null && session == fresh[0].session()) {
+                provision(fresh[0]);
             }
             Optional<Exchange> exchange = session.enter(settings.readinessTimeout().plusSeconds(5), Instant.now());
             if (exchange.isPresent()) {
@@ -144,38 +127,41 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
         workers.close();
     }
 
-    private Session newSession(SessionKey key, Deployment deployment) {
+    /** A session just created, with the warm sandbox it claimed, if any. */
+    private record NewSession(Session session, Optional<WarmSandbox> warm) {}
+
+    /** Runs inside the directory's atomic insert, so it only does what cannot block: a claim is a queue poll. */
+    private NewSession newSession(SessionKey key, Deployment d) {
+        Optional<WarmSandbox> warm = warmSandboxes.claim(d);
+        warmSandboxes.arrived(d);
+        if (warm.isPresent()) {
+            WarmSandbox w = warm.get();
+            return new NewSession(new Session(key, d, w.sandbox().id(), w.driver(), w.logFile(), Instant.now()), warm);
+        }
         String sandboxId = SandboxIds.next();
-        String driver = drivers.apply(deployment).name();
-        Path log = logsDir.resolve(deployment.runtimeId()).resolve(sandboxId + ".log");
-        return new Session(key, deployment, sandboxId, driver, log, Instant.now());
+        return new NewSession(new Session(key, d, sandboxId, launcher.driverName(d), launcher.logFile(d, sandboxId),
+                Instant.now()), Optional.empty());
     }
 
     /** Runs on the first caller's thread: that caller waits for readiness anyway. */
-    private void provision(Session session) {
+    private void provision(NewSession fresh) {
+        Session session = fresh.session();
         Deployment d = session.deployment;
-        Instant deadline = Instant.now().plus(settings.readinessTimeout());
+        if (fresh.warm().isPresent()) {
+            Sandbox sandbox = fresh.warm().get().sandbox();
+            session.attach(sandbox);
+            sandbox.exit().thenAccept(exit -> workers.submit(() -> sandboxEnded(session, exit)));
+            session.markReady(Instant.now());
+            session.ready.complete(sandbox);
+            LOG.info("session {} of {} ({}) claimed warm sandbox {}", session.key.sessionId(), d.runtimeId(),
+                    d.endpointName(), session.sandboxId);
+            return;
+        }
+        Instant startedAt = Instant.now();
         Sandbox sandbox;
         try {
-            var environment = new HashMap<>(baseEnvironment);
-            environment.put("OTEL_RESOURCE_ATTRIBUTES", "cloud.resource_id=" + d.runtimeArn());
-            environment.put("HEARTH_RUNTIME_ARN", d.runtimeArn());
-            environment.put("HEARTH_RUNTIME_VERSION", d.version());
-            environment.putAll(d.environment());
-            var spec = new SandboxSpec(
-                    session.sandboxId,
-                    d.code(),
-                    d.command(),
-                    environment,
-                    SandboxSizing.limits(d.tags()),
-                    SandboxSizing.network(d.tags()),
-                    session.logFile,
-                    Map.of("runtimeId", d.runtimeId(), "version", d.version(), "endpoint", d.endpointName()));
-            sandbox = drivers.apply(d).start(spec);
-        } catch (SandboxException | IllegalArgumentException e) {
-            failStart(session, "the agent could not be started: " + e.getMessage());
-            return;
-        } catch (ApiException e) {
+            sandbox = launcher.start(d, session.sandboxId);
+        } catch (SandboxLauncher.LaunchException | ApiException e) {
             failStart(session, e.getMessage());
             return;
         }
@@ -185,12 +171,12 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
             workers.submit(sandbox::stop);
             return;
         }
-        boolean ready = probe.awaitReady(sandbox.agentAddress(), deadline, () -> !sandbox.isAlive() || session.ended());
-        if (!ready) {
-            String why = sandbox.isAlive()
-                    ? "the agent did not answer GET /ping with 200 within " + settings.readinessTimeout().toSeconds() + " s"
-                    : "the agent ended during start-up (" + sandbox.exit().getNow(null).detail() + ")";
-            failStart(session, why + LogTail.of(session.logFile));
+        try {
+            launcher.awaitReady(d, sandbox, startedAt, session::ended);
+        } catch (SandboxLauncher.LaunchException e) {
+            if (!session.ended()) {
+                failStart(session, e.getMessage());
+            }
             return;
         }
         session.markReady(Instant.now());

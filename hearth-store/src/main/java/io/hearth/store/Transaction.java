@@ -135,8 +135,30 @@ public final class Transaction {
         return count("SELECT COUNT(*) FROM endpoints WHERE runtime_id = ?", runtimeId);
     }
 
+    /** Every endpoint that serves a version now, across all runtimes. */
+    public List<StoredEndpoint> liveEndpoints() {
+        return many("SELECT * FROM endpoints WHERE live_version IS NOT NULL ORDER BY runtime_id, seq", Transaction::endpoint);
+    }
+
     public void deleteEndpoint(String runtimeId, String name) {
         update("DELETE FROM endpoints WHERE runtime_id = ? AND name = ?", runtimeId, name);
+    }
+
+    // ---- warm pools
+
+    public void savePool(StoredPool pool) {
+        update("INSERT OR REPLACE INTO warm_pools (runtime_id, endpoint_name, config, updated_at) VALUES (?, ?, ?, ?)",
+                pool.runtimeId(), pool.endpointName(), pool.config(), pool.updatedAt().toString());
+    }
+
+    public List<StoredPool> pools() {
+        return many("SELECT * FROM warm_pools ORDER BY runtime_id, endpoint_name", rs -> new StoredPool(
+                rs.getString("runtime_id"), rs.getString("endpoint_name"), rs.getString("config"),
+                Instant.parse(rs.getString("updated_at"))));
+    }
+
+    public void deletePool(String runtimeId, String endpointName) {
+        update("DELETE FROM warm_pools WHERE runtime_id = ? AND endpoint_name = ?", runtimeId, endpointName);
     }
 
     // ---- idempotent writes

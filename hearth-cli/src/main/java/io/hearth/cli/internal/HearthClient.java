@@ -79,6 +79,32 @@ public final class HearthClient {
         return send(HttpRequest.newBuilder(endpoint.resolve("/runtimes/" + runtimeId + "/")).GET().build());
     }
 
+    public JsonNode pools() {
+        return send(HttpRequest.newBuilder(endpoint.resolve("/hearth/v1/pools")).GET().build());
+    }
+
+    public JsonNode setPool(String runtimeId, String endpointName, Map<String, Object> config) {
+        return send(HttpRequest.newBuilder(poolUri(runtimeId, endpointName, ""))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.write(config))).build());
+    }
+
+    public JsonNode removePool(String runtimeId, String endpointName) {
+        return send(HttpRequest.newBuilder(poolUri(runtimeId, endpointName, "")).DELETE().build());
+    }
+
+    public JsonNode warmPool(String runtimeId, String endpointName, int count, long seconds) {
+        return send(HttpRequest.newBuilder(poolUri(runtimeId, endpointName, "/warm"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(Map.of("count", count, "forSeconds", seconds))))
+                .build());
+    }
+
+    private URI poolUri(String runtimeId, String endpointName, String suffix) {
+        return endpoint.resolve("/hearth/v1/pools/" + URLEncoder.encode(runtimeId, StandardCharsets.UTF_8) + "/"
+                + URLEncoder.encode(endpointName, StandardCharsets.UTF_8) + suffix);
+    }
+
     private JsonNode send(HttpRequest request) {
         HttpResponse<byte[]> response;
         try {

@@ -73,6 +73,21 @@ final class DeploymentDirectory implements Deployments {
     }
 
     @Override
+    public List<Deployment> serving() {
+        return store.transaction(tx -> {
+            var serving = new ArrayList<Deployment>();
+            for (StoredEndpoint endpoint : tx.liveEndpoints()) {
+                var runtime = tx.runtime(endpoint.runtimeId());
+                var version = tx.version(endpoint.runtimeId(), endpoint.liveVersion().getAsInt());
+                if (runtime.isPresent() && version.isPresent() && version.get().launch().isPresent()) {
+                    serving.add(deployment(runtime.get(), endpoint.name(), version.get()));
+                }
+            }
+            return serving;
+        });
+    }
+
+    @Override
     public void addListener(DeploymentListener listener) {
         listeners.add(listener);
     }

@@ -1,0 +1,128 @@
+package io.hearth.session;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hearth.control.Deployment;
+import io.hearth.sandbox.Sandbox;
+import io.hearth.sandbox.SandboxDriver;
+import io.hearth.sandbox.SandboxException;
+import io.hearth.sandbox.SandboxSpec;
+import io.hearth.session.internal.AgentProbe;
+import io.hearth.session.internal.LogTail;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.eclipse.jetty.client.HttpClient;
+
+/**
+ * Builds a sandbox for a deployment and waits until its agent answers {@code GET /ping}: the one way sandboxes
+ * start, whether for a session (cold start) or for a pool (ahead of need). Records how long each start took per
+ * driver, so cold-start latency is visible in the metrics.
+ */
+public final class SandboxLauncher {
+    private final Function<Deployment, SandboxDriver> drivers;
+    private final AgentProbe probe;
+    private final Duration readinessTimeout;
+    private final Path logsDir;
+    private final Map<String, String> baseEnvironment;
+    private final MeterRegistry meters;
+
+    /**
+     * @param drivers         picks the driver for a deployment (per-runtime isolation)
+     * @param logsDir         agent logs go to {@code <logsDir>/<runtimeId>/<sandboxId>.log}
+     * @param baseEnvironment variables every agent gets (region and the like), before the runtime's own
+     */
+    public SandboxLauncher(Function<Deployment, SandboxDriver> drivers, HttpClient agentClient, Duration readinessTimeout,
+            Path logsDir, Map<String, String> baseEnvironment, MeterRegistry meters) {
+        this.drivers = requireNonNull(drivers, "drivers");
+        this.probe = new AgentProbe(requireNonNull(agentClient, "agentClient"));
+        this.readinessTimeout = requireNonNull(readinessTimeout, "readinessTimeout");
+        this.logsDir = requireNonNull(logsDir, "logsDir");
+        this.baseEnvironment = Map.copyOf(baseEnvironment);
+        this.meters = requireNonNull(meters, "meters");
+    }
+
+    public String driverName(Deployment deployment) {
+        return drivers.apply(deployment).name();
+    }
+
+    public Path logFile(Deployment deployment, String sandboxId) {
+        return logsDir.resolve(deployment.runtimeId()).resolve(sandboxId + ".log");
+    }
+
+    public Duration readinessTimeout() {
+        return readinessTimeout;
+    }
+
+    AgentProbe probe() {
+        return probe;
+    }
+
+    /**
+     * Starts the sandbox; returns once its process exists.
+     *
+     * @throws LaunchException when the driver cannot build it
+     */
+    public Sandbox start(Deployment d, String sandboxId) {
+        var environment = new HashMap<>(baseEnvironment);
+        environment.put("OTEL_RESOURCE_ATTRIBUTES", "cloud.resource_id=" + d.runtimeArn());
+        environment.put("HEARTH_RUNTIME_ARN", d.runtimeArn());
+        environment.put("HEARTH_RUNTIME_VERSION", d.version());
+        environment.putAll(d.environment());
+        try {
+            var spec = new SandboxSpec(
+                    sandboxId,
+                    d.code(),
+                    d.command(),
+                    environment,
+                    SandboxSizing.limits(d.tags()),
+                    SandboxSizing.network(d.tags()),
+                    logFile(d, sandboxId),
+                    Map.of("runtimeId", d.runtimeId(), "version", d.version(), "endpoint", d.endpointName()));
+            return drivers.apply(d).start(spec);
+        } catch (SandboxException | IllegalArgumentException e) {
+            throw new LaunchException("the agent could not be started: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until the agent answers {@code /ping} with 200, and records the start time.
+     *
+     * @param startedAt when the launch began (for the cold-start histogram)
+     * @param giveUp    checked between polls: true abandons the wait (the caller stops the sandbox)
+     * @throws LaunchException when the agent ends or does not answer before the readiness deadline
+     */
+    public void awaitReady(Deployment d, Sandbox sandbox, Instant startedAt, BooleanSupplier giveUp) {
+        Instant deadline = startedAt.plus(readinessTimeout);
+        boolean ready = probe.awaitReady(sandbox.agentAddress(), deadline, () -> !sandbox.isAlive() || giveUp.getAsBoolean());
+        if (ready) {
+            Timer.builder("hearth.sandbox.start")
+                    .description("Time from starting a sandbox to its agent's first healthy ping")
+                    .tag("driver", driverName(d))
+                    .publishPercentileHistogram()
+                    .register(meters)
+                    .record(Duration.between(startedAt, Instant.now()));
+            return;
+        }
+        if (giveUp.getAsBoolean() && sandbox.isAlive()) {
+            throw new LaunchException("the start was abandoned", null);
+        }
+        String why = sandbox.isAlive()
+                ? "the agent did not answer GET /ping with 200 within " + readinessTimeout.toSeconds() + " s"
+                : "the agent ended during start-up (" + sandbox.exit().getNow(null).detail() + ")";
+        throw new LaunchException(why + LogTail.of(logFile(d, sandbox.id())), null);
+    }
+
+    /** A sandbox could not be started or did not become ready; the message says which and why. */
+    public static final class LaunchException extends RuntimeException {
+        public LaunchException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
