@@ -1,5 +1,6 @@
 package io.hearth.pool;
 
+import io.hearth.control.HearthTags;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,6 @@ import java.util.Optional;
  */
 public record PoolConfig(int minIdle, int maxIdle, long maxIdleAgeSeconds, boolean predictive, List<PoolSchedule> schedules) {
     public static final long DEFAULT_MAX_IDLE_AGE = Duration.ofHours(1).toSeconds();
-
-    public static final String TAG_MIN_IDLE = "hearth:pool:minIdle";
-    public static final String TAG_MAX_IDLE = "hearth:pool:maxIdle";
-    public static final String TAG_MAX_IDLE_AGE = "hearth:pool:maxIdleAgeSeconds";
-    public static final String TAG_PREDICTIVE = "hearth:pool:predictive";
 
     public PoolConfig {
         if (minIdle < 0 || minIdle > 10_000) {
@@ -45,25 +41,13 @@ public record PoolConfig(int minIdle, int maxIdle, long maxIdleAgeSeconds, boole
      * Cron schedules cannot travel in tags ({@code *} is not a legal tag character): set them through the API.
      */
     public static Optional<PoolConfig> fromTags(Map<String, String> tags) {
-        if (!tags.containsKey(TAG_MIN_IDLE) && !tags.containsKey(TAG_MAX_IDLE)) {
+        HearthTags hearth = HearthTags.parse(tags);
+        if (!hearth.wantsPool()) {
             return Optional.empty();
         }
-        int minIdle = number(tags, TAG_MIN_IDLE, 0);
-        int maxIdle = number(tags, TAG_MAX_IDLE, Math.max(minIdle, 1));
-        long maxAge = number(tags, TAG_MAX_IDLE_AGE, (int) DEFAULT_MAX_IDLE_AGE);
-        boolean predictive = !"false".equalsIgnoreCase(tags.getOrDefault(TAG_PREDICTIVE, "true"));
-        return Optional.of(new PoolConfig(minIdle, Math.max(maxIdle, minIdle), maxAge, predictive, List.of()));
-    }
-
-    private static int number(Map<String, String> tags, String key, int fallback) {
-        String value = tags.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": " + value + " (expected: a whole number)", e);
-        }
+        int minIdle = hearth.poolMinIdle().orElse(0);
+        int maxIdle = Math.max(minIdle, hearth.poolMaxIdle().orElse(Math.max(minIdle, 1)));
+        return Optional.of(new PoolConfig(minIdle, maxIdle, hearth.poolMaxIdleAgeSeconds().orElse(DEFAULT_MAX_IDLE_AGE),
+                hearth.poolPredictive().orElse(true), List.of()));
     }
 }

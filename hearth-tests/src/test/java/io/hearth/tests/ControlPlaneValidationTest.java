@@ -99,6 +99,11 @@ class ControlPlaneValidationTest {
                 invalid("tag key with #", r -> r.tags(Map.of("bad#key", "v")), "tags"),
                 invalid("tag value with ;", r -> r.tags(Map.of("team", "a;b")), "tags"),
                 invalid("51 tags", r -> r.tags(entries(51, 8, 1)), "tags"),
+                invalid("hearth:vcpus that is no number", r -> r.tags(Map.of("hearth:vcpus", "lots")), "tags"),
+                invalid("hearth:memoryMiB below 16", r -> r.tags(Map.of("hearth:memoryMiB", "8")), "tags"),
+                invalid("hearth:network that is no mode", r -> r.tags(Map.of("hearth:network", "PRIVATE")), "tags"),
+                invalid("hearth:isolation that is no driver", r -> r.tags(Map.of("hearth:isolation", "vm")), "tags"),
+                invalid("an unknown hearth: tag", r -> r.tags(Map.of("hearth:colour", "red")), "tags"),
                 invalid("description of 4097 characters", r -> r.description("d".repeat(4097)), "description"),
                 invalid("clientToken of 5 characters", r -> r.clientToken("short"), "clientToken"));
     }

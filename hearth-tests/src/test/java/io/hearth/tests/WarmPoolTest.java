@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hearth.api.Json;
+import io.hearth.control.HearthTags;
 import io.hearth.pool.PoolConfig;
 import io.hearth.pool.PoolKey;
 import io.hearth.pool.PoolStatus;
@@ -99,7 +100,7 @@ class WarmPoolTest {
     @Test
     void runtimeTagsAskForAPoolWithoutTheHearthApi() {
         Agents.Runtime runtime = hearth.agents().deploy("examples/python-counter", "PYTHON_3_12", "agent.py", null,
-                Map.of(), Map.of(PoolConfig.TAG_MIN_IDLE, "1", PoolConfig.TAG_MAX_IDLE, "2"));
+                Map.of(), Map.of(HearthTags.POOL_MIN_IDLE, "1", HearthTags.POOL_MAX_IDLE, "2"));
         var key = new PoolKey(runtime.id(), "DEFAULT");
         awaitReady(key, 1);
         assertThat(hearth.server().pools().status(key).orElseThrow().source()).isEqualTo("tags");

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.Json;
+import io.hearth.control.HearthTags;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,11 @@ record RuntimeRequest(
         Map<String, String> tags = create
                 ? checks.map(body, "tags", "tags", 50, 1, 128, 256, TAG).orElse(Map.of())
                 : Map.of();
+        try {
+            HearthTags.parse(tags);
+        } catch (IllegalArgumentException e) {
+            checks.fail("tags", e.getMessage());
+        }
         Optional<String> clientToken = checks.string(body, "clientToken", "clientToken", false, 33, 256, CLIENT_TOKEN);
         for (String member : UNSUPPORTED) {
             if (body.has(member) && !body.get(member).isNull()) {

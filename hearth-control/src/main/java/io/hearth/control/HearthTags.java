@@ -1,0 +1,114 @@
+package io.hearth.control;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Hearth's own settings carried in runtime tags ({@code hearth:*}), so AWS SDK users reach them without another API.
+ * Parsed and checked once, at CreateAgentRuntime, so a bad value is refused there rather than at the first session.
+ */
+public record HearthTags(
+        Optional<String> isolation,
+        OptionalDouble vcpus,
+        OptionalLong memoryMiB,
+        OptionalInt pids,
+        OptionalLong workspaceMiB,
+        Optional<String> network,
+        OptionalInt poolMinIdle,
+        OptionalInt poolMaxIdle,
+        OptionalLong poolMaxIdleAgeSeconds,
+        Optional<Boolean> poolPredictive) {
+
+    public static final String ISOLATION = "hearth:isolation";
+    public static final String VCPUS = "hearth:vcpus";
+    public static final String MEMORY_MIB = "hearth:memoryMiB";
+    public static final String PIDS = "hearth:pids";
+    public static final String WORKSPACE_MIB = "hearth:workspaceMiB";
+    public static final String NETWORK = "hearth:network";
+    public static final String POOL_MIN_IDLE = "hearth:pool:minIdle";
+    public static final String POOL_MAX_IDLE = "hearth:pool:maxIdle";
+    public static final String POOL_MAX_IDLE_AGE = "hearth:pool:maxIdleAgeSeconds";
+    public static final String POOL_PREDICTIVE = "hearth:pool:predictive";
+
+    private static final Set<String> KNOWN = Set.of(ISOLATION, VCPUS, MEMORY_MIB, PIDS, WORKSPACE_MIB, NETWORK,
+            POOL_MIN_IDLE, POOL_MAX_IDLE, POOL_MAX_IDLE_AGE, POOL_PREDICTIVE);
+    private static final Set<String> DRIVERS = Set.of("process", "namespaces", "gvisor");
+
+    /**
+     * Reads the {@code hearth:*} tags; other tags are the user's own and ignored.
+     *
+     * @throws IllegalArgumentException naming the tag, its value and what was expected
+     */
+    public static HearthTags parse(Map<String, String> tags) {
+        for (String key : tags.keySet()) {
+            if (key.startsWith("hearth:") && !KNOWN.contains(key)) {
+                throw new IllegalArgumentException(key + ": not a Hearth setting (expected one of " + KNOWN.stream().sorted().toList() + ")");
+            }
+        }
+        Optional<String> isolation = Optional.ofNullable(tags.get(ISOLATION));
+        isolation.filter(i -> !DRIVERS.contains(i)).ifPresent(i -> {
+            throw new IllegalArgumentException(ISOLATION + ": " + i + " (expected: process, namespaces or gvisor)");
+        });
+        Optional<String> network = Optional.ofNullable(tags.get(NETWORK));
+        network.filter(n -> !n.equals("PUBLIC") && !n.equals("NONE")).ifPresent(n -> {
+            throw new IllegalArgumentException(NETWORK + ": " + n + " (expected: PUBLIC or NONE)");
+        });
+        OptionalDouble vcpus = tags.containsKey(VCPUS) ? OptionalDouble.of(decimal(tags, VCPUS, 0.05, 64)) : OptionalDouble.empty();
+        Optional<Boolean> predictive = Optional.ofNullable(tags.get(POOL_PREDICTIVE)).map(p -> switch (p) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(POOL_PREDICTIVE + ": " + p + " (expected: true or false)");
+        });
+        return new HearthTags(isolation, vcpus,
+                whole(tags, MEMORY_MIB, 16, 1 << 20),
+                narrow(whole(tags, PIDS, 8, 1 << 20)),
+                whole(tags, WORKSPACE_MIB, 1, 1 << 20),
+                network,
+                narrow(whole(tags, POOL_MIN_IDLE, 0, 10_000)),
+                narrow(whole(tags, POOL_MAX_IDLE, 0, 10_000)),
+                whole(tags, POOL_MAX_IDLE_AGE, 1, 86_400 * 7),
+                predictive);
+    }
+
+    /** Whether the tags ask for a warm pool. */
+    public boolean wantsPool() {
+        return poolMinIdle.isPresent() || poolMaxIdle.isPresent();
+    }
+
+    private static double decimal(Map<String, String> tags, String key, double min, double max) {
+        String value = tags.get(key);
+        try {
+            double number = Double.parseDouble(value.trim());
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + ": " + value + " (expected: a number from " + min + " to " + max + ")");
+    }
+
+    private static OptionalLong whole(Map<String, String> tags, String key, long min, long max) {
+        String value = tags.get(key);
+        if (value == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            long number = Long.parseLong(value.trim());
+            if (number >= min && number <= max) {
+                return OptionalLong.of(number);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + ": " + value + " (expected: a whole number from " + min + " to " + max + ")");
+    }
+
+    private static OptionalInt narrow(OptionalLong value) {
+        return value.isPresent() ? OptionalInt.of((int) value.getAsLong()) : OptionalInt.empty();
+    }
+}
