@@ -18,8 +18,8 @@ public final class ServerOptions {
     @Option(names = "--data-dir", description = "Where Hearth keeps its database, artifacts and logs. Default: $HEARTH_DATA_DIR or ~/.hearth.")
     Path dataDir;
 
-    @Option(names = "--isolation", defaultValue = "process",
-            description = "Sandbox driver: process, namespaces, gvisor or auto. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--isolation", defaultValue = "auto",
+            description = {"Sandbox driver: gvisor, namespaces, process, or auto (gvisor, else namespaces; never process", "unless asked for). Default: ${DEFAULT-VALUE}."})
     String isolation;
 
     @Option(names = "--region", defaultValue = "us-east-1", description = "Region in ARNs. Default: ${DEFAULT-VALUE}.")

@@ -1,6 +1,7 @@
 package io.hearth.sandbox;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** One running sandbox. */
@@ -16,6 +17,11 @@ public interface Sandbox {
 
     default boolean isAlive() {
         return !exit().isDone();
+    }
+
+    /** CPU, memory and process counts from the sandbox's cgroups; empty for drivers without cgroups or once it ended. */
+    default Optional<SandboxUsage> usage() {
+        return Optional.empty();
     }
 
     /**

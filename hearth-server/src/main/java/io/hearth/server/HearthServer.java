@@ -6,11 +6,11 @@ import io.hearth.control.ControlPlane;
 import io.hearth.router.DataPlaneHandler;
 import io.hearth.sandbox.ReclaimReport;
 import io.hearth.sandbox.SandboxDriver;
-import io.hearth.sandbox.SandboxDrivers;
 import io.hearth.server.internal.AwsErrorHandler;
 import io.hearth.server.internal.EdgeHandler;
 import io.hearth.server.internal.MetricsHandler;
 import io.hearth.server.internal.PoolApiHandler;
+import io.hearth.server.internal.SandboxDriverSet;
 import io.hearth.session.SandboxLauncher;
 import io.hearth.pool.PoolManager;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -53,7 +53,7 @@ public final class HearthServer implements AutoCloseable {
     private final Server jetty;
     private final SessionManager sessions;
     private final PoolManager pools;
-    private final SandboxDriver driver;
+    private final SandboxDriverSet drivers;
 
     private HearthServer(ServerConfig config) throws Exception {
         this.config = config;
@@ -63,16 +63,21 @@ public final class HearthServer implements AutoCloseable {
         Store store = Store.open(data);
         closers.push(store);
 
-        driver = SandboxDrivers.open(config.isolation(), data.resolve("sandboxes"));
-        closers.push(driver);
+        drivers = new SandboxDriverSet(config.isolation(), data.resolve("sandboxes"));
+        closers.push(drivers);
+        SandboxDriver driver = drivers.defaultDriver();
         if (driver.name().equals("process")) {
             LOG.warn("*** isolation: process. {} ***", driver.isolationSummary());
         } else {
-            LOG.info("isolation: {}. {}", driver.name(), driver.isolationSummary());
+            LOG.info("isolation: {} ({}). {}", driver.name(),
+                    config.isolation().equals("auto") ? "the strongest that runs here, chosen by --isolation auto" : "as configured",
+                    driver.isolationSummary());
         }
-        ReclaimReport reclaimed = driver.reclaimLeftovers();
-        if (!reclaimed.removed().isEmpty()) {
-            LOG.info("removed {} sandbox(es) left by a previous run: {}", reclaimed.removed().size(), reclaimed.removed());
+        for (ReclaimReport reclaimed : drivers.reclaimLeftovers()) {
+            if (!reclaimed.removed().isEmpty()) {
+                LOG.info("removed {} {} sandbox(es) left by a previous run: {}", reclaimed.removed().size(),
+                        reclaimed.driver(), reclaimed.removed());
+            }
         }
 
         ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
@@ -85,7 +90,7 @@ public final class HearthServer implements AutoCloseable {
 
         var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         closers.push(meters::close);
-        var launcher = new SandboxLauncher(d -> driver, agentClient, config.sessions().readinessTimeout(),
+        var launcher = new SandboxLauncher(drivers::forDeployment, agentClient, config.sessions().readinessTimeout(),
                 data.resolve("logs"),
                 Map.of("AWS_REGION", config.identity().region(), "AWS_DEFAULT_REGION", config.identity().region()), meters);
         pools = new PoolManager(launcher, control.deployments(), store, Clock.systemUTC(), config.maxPooled(), meters);
@@ -153,7 +158,7 @@ public final class HearthServer implements AutoCloseable {
     }
 
     public String isolation() {
-        return driver.name();
+        return drivers.defaultDriver().name();
     }
 
     public void join() throws InterruptedException {

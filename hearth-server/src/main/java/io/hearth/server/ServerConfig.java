@@ -60,7 +60,7 @@ public record ServerConfig(
     }
 
     public static ServerConfig defaults(Path dataDir) {
-        return new ServerConfig("127.0.0.1", 8080, dataDir, "process", AwsIdentity.DEFAULT, Duration.ofSeconds(60),
+        return new ServerConfig("127.0.0.1", 8080, dataDir, "auto", AwsIdentity.DEFAULT, Duration.ofSeconds(60),
                 Duration.ofSeconds(28_800), SessionSettings.DEFAULT, AgentTimeouts.DEFAULT, 100_000_000L, 64);
     }
 

@@ -174,6 +174,7 @@ final class Session {
                 Optional.ofNullable(endedAt),
                 Optional.ofNullable(endReason).map(EndReason::wireName),
                 Optional.ofNullable(endDetail),
-                logFile.toString());
+                logFile.toString(),
+                Optional.ofNullable(sandbox).map(s -> s.agentAddress().getAddress().getHostAddress() + ":" + s.agentAddress().getPort()));
     }
 }

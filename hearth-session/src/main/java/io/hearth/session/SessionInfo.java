@@ -20,4 +20,5 @@ public record SessionInfo(
         Optional<Instant> endedAt,
         Optional<String> endReason,
         Optional<String> endDetail,
-        String logFile) {}
+        String logFile,
+        Optional<String> agentAddress) {}

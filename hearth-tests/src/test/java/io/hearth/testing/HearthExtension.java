@@ -38,7 +38,7 @@ public final class HearthExtension implements BeforeAllCallback, AfterAllCallbac
     public static ServerConfig testConfig(Path dataDir) {
         return ServerConfig.defaults(dataDir)
                 .withPort(0)
-                .withIsolation(System.getProperty("hearth.test.isolation", "process"))
+                .withIsolation(isolation())
                 .withLifecycleBounds(Duration.ofSeconds(1), Duration.ofSeconds(28_800))
                 .withSessions(SessionSettings.DEFAULT
                         .withPingInterval(Duration.ofMillis(200))
@@ -77,6 +77,11 @@ public final class HearthExtension implements BeforeAllCallback, AfterAllCallbac
 
     public Agents agents() {
         return new Agents(clients(), dataDir);
+    }
+
+    /** The sandbox driver the suite runs under: {@code -Dhearth.test.isolation}, {@code process} when unset. */
+    public static String isolation() {
+        return System.getProperty("hearth.test.isolation", "process");
     }
 
     public static Path repoRoot() {

@@ -35,7 +35,8 @@ public final class ServerProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.hearth.cli.Main", "server",
-                "--port", "0", "--data-dir", dataDir.toString(), "--min-lifecycle", "1", "--ping-interval-ms", "200"));
+                "--port", "0", "--data-dir", dataDir.toString(), "--min-lifecycle", "1", "--ping-interval-ms", "200",
+                "--isolation", HearthExtension.isolation()));
         command.addAll(List.of(serverArgs));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -98,6 +98,7 @@ public final class NativeApiHandler extends Handler.Abstract {
         view.put("sessionId", s.sessionId());
         view.put("sandboxId", s.sandboxId());
         view.put("isolation", s.driver());
+        s.agentAddress().ifPresent(a -> view.put("agentAddress", a));
         view.put("state", s.state().name());
         view.put("createdAt", s.createdAt().toString());
         s.readyAt().ifPresent(t -> view.put("readyAt", t.toString()));

@@ -1,0 +1,224 @@
+package io.hearth.sandbox.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hearth.sandbox.ReclaimReport;
+import io.hearth.sandbox.ResourceLimits;
+import io.hearth.sandbox.Sandbox;
+import io.hearth.sandbox.SandboxDriver;
+import io.hearth.sandbox.SandboxException;
+import io.hearth.sandbox.SandboxSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the namespaces and gVisor drivers share: per sandbox a state directory under the driver's root (with the
+ * record a restarted server reclaims from), a network slot with its netns and veth, cgroups, a size-bounded
+ * workspace tmpfs and a host uid of its own; the subclass only says how to launch the agent inside them.
+ */
+abstract class IsolatedDriver implements SandboxDriver {
+    private static final Logger LOG = LoggerFactory.getLogger(IsolatedDriver.class);
+
+    /** Each slot's sandbox runs as its own host uid, so no two sandboxes share file ownership or may signal each other. */
+    static final int UID_BASE = 1_900_000_000;
+
+    /** The agent listens here, as the AgentCore contract says, on its own address. */
+    static final int AGENT_PORT = 8080;
+
+    /** An empty directory every launcher mounts over, inside a mount namespace of its own, to stage bind sources. */
+    static final Path STAGE = Path.of("/run/hearth/stage");
+
+    final Path stateRoot;
+    final CgroupLayout cgroups;
+    final Duration stopGrace;
+    private final Map<String, IsolatedSandbox> running = new ConcurrentHashMap<>();
+    private final NetworkPool networks = new NetworkPool(2);
+
+    IsolatedDriver(Path stateRoot, Duration stopGrace) {
+        this.stateRoot = requireNonNull(stateRoot, "stateRoot").toAbsolutePath().normalize();
+        this.stopGrace = requireNonNull(stopGrace, "stopGrace");
+        this.cgroups = CgroupLayout.detect();
+        try {
+            Files.createDirectories(this.stateRoot);
+            // Only root may look inside: workspaces and bundles of every sandbox live below.
+            Files.setPosixFilePermissions(this.stateRoot, PosixFilePermissions.fromString("rwx------"));
+            Files.createDirectories(STAGE);
+            Files.setPosixFilePermissions(STAGE.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(STAGE, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create sandbox state directory " + this.stateRoot, e);
+        }
+        EgressFirewall.install();
+        networks.warm();
+    }
+
+    /** How this driver runs the agent, given everything already built for it. */
+    abstract List<String> launchCommand(SandboxSpec spec, Launch launch);
+
+    /** The host's pids limit for a sandbox: its processes, and the tasks its runtime needs to run them. */
+    abstract long hostTaskLimit(ResourceLimits limits);
+
+    /** Asks the agent to end: the launcher has started it and is still alive. */
+    abstract void requestStop(IsolatedSandbox sandbox);
+
+    /** Removes runtime state that outlives the sandbox's processes (runsc's container state), by sandbox id. */
+    void removeRuntimeState(String id) {}
+
+    /** Runtime state of sandboxes this driver does not run, for reclaim. */
+    List<String> runtimeLeftovers() {
+        return List.of();
+    }
+
+    /** Everything a launch command refers to. */
+    record Launch(Path dir, Path workspace, SandboxNetwork network, SandboxCgroup cgroup, int uid) {}
+
+    @Override
+    public final Sandbox start(SandboxSpec spec) {
+        requireNonNull(spec, "spec");
+        String id = spec.id();
+        Path dir = stateRoot.resolve(id);
+        Path workspace = dir.resolve("workspace");
+        if (!Files.isDirectory(spec.code())) {
+            throw new SandboxException("sandbox " + id + ": code directory " + spec.code() + " does not exist");
+        }
+        if (running.containsKey(id) || Files.exists(dir)) {
+            throw new SandboxException("sandbox " + id + ": already exists in " + stateRoot + " (expected: a new id)");
+        }
+        long t0 = System.nanoTime();
+        NetworkPool.Prepared prepared = networks.take(spec.network());
+        NetworkSlots.Lease lease = prepared.lease();
+        SandboxNetwork network = prepared.network();
+        int uid = UID_BASE + lease.slot();
+        SandboxCgroup cgroup = cgroups.of(name(), id);
+        Process process = null;
+        try {
+            Files.createDirectory(dir);
+            Files.createDirectory(workspace);
+            Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
+            var record = new SandboxRecord(name(), id, lease.slot(), -1, Instant.EPOCH);
+            record.write(dir); // before anything else of the sandbox exists on the host
+            cgroup = cgroups.create(name(), id, spec.limits(), hostTaskLimit(spec.limits()));
+            long t1 = System.nanoTime();
+            Mounts.mountWorkspace(workspace, spec.limits().workspaceBytes(), uid);
+            long t2 = System.nanoTime();
+            var launch = new Launch(dir, workspace, network, cgroup, uid);
+            // From /, with PATH alone: the sandbox's init inherits both, and a host path would tell the agent where it is.
+            var builder = new ProcessBuilder(launchCommand(spec, launch))
+                    .directory(Path.of("/").toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            builder.environment().clear();
+            builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+            process = builder.start();
+            record.withProcess(process.toHandle()).write(dir);
+            LOG.debug("sandbox {}: launched in {} ms (network and cgroups {} ms, workspace {} ms, spawn {} ms)", id,
+                    millis(System.nanoTime() - t0), millis(t1 - t0), millis(t2 - t1), millis(System.nanoTime() - t2));
+            var address = new InetSocketAddress(network.sandboxAddress(), AGENT_PORT);
+            var sandbox = new IsolatedSandbox(this, id, dir, process, address, cgroup, lease, spec.limits());
+            running.put(id, sandbox);
+            sandbox.exit().whenComplete((exit, failure) -> running.remove(id));
+            return sandbox;
+        } catch (IOException | RuntimeException e) {
+            if (process != null) {
+                process.destroyForcibly();
+            }
+            cgroup.killAll(Duration.ofSeconds(5));
+            release(id, dir, cgroup, lease.slot());
+            lease.release();
+            if (e instanceof SandboxException se) {
+                throw new SandboxException("sandbox " + id + ": cannot start: " + se.getMessage(), se);
+            }
+            throw new SandboxException("sandbox " + id + ": cannot start " + spec.command() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long millis(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    /** Removes, in order, what a sandbox held once its processes are gone. The network slot lock stays with the caller. */
+    void release(String id, Path dir, SandboxCgroup cgroup, int slot) {
+        removeRuntimeState(id);
+        cgroup.remove();
+        Mounts.unmountUnder(dir);
+        SandboxNetwork.destroy(slot);
+        ProcessTree.deleteRecursively(dir);
+    }
+
+    @Override
+    public final ReclaimReport reclaimLeftovers() {
+        var removed = new ArrayList<String>();
+        try (var dirs = Files.list(stateRoot)) {
+            for (Path dir : dirs.toList()) {
+                String id = dir.getFileName().toString();
+                if (!SandboxIdCheck.matches(id) || running.containsKey(id)) {
+                    continue;
+                }
+                reclaim(id, dir);
+                removed.add(id);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + stateRoot, e);
+        }
+        for (String id : runtimeLeftovers()) {
+            if (!running.containsKey(id)) {
+                cgroups.of(name(), id).killAll(Duration.ofSeconds(5));
+                removeRuntimeState(id);
+                cgroups.of(name(), id).remove();
+                removed.add(id + " (runtime state)");
+            }
+        }
+        // Slots are host-wide: a netns or veth whose slot no live process holds belongs to a dead run, of any server.
+        for (int slot : SandboxNetwork.slotsInUseOnHost()) {
+            NetworkSlots.tryLease(slot).ifPresent(lease -> {
+                SandboxNetwork.destroy(slot);
+                lease.release();
+                removed.add(SandboxNetwork.NETNS_PREFIX + slot);
+            });
+        }
+        if (!removed.isEmpty()) {
+            LOG.info("{} driver reclaimed what a previous run left: {}", name(), removed);
+        }
+        return new ReclaimReport(name(), removed);
+    }
+
+    private void reclaim(String id, Path dir) {
+        var record = SandboxRecord.read(dir);
+        SandboxCgroup cgroup = cgroups.of(name(), id);
+        cgroup.killAll(Duration.ofSeconds(5));
+        record.flatMap(SandboxRecord::liveProcess).ifPresent(ProcessHandle::destroyForcibly);
+        int slot = record.map(SandboxRecord::slot).orElse(-1);
+        if (slot >= 0) {
+            var lease = NetworkSlots.tryLease(slot);
+            if (lease.isPresent()) {
+                release(id, dir, cgroup, slot);
+                lease.get().release();
+                return;
+            }
+        }
+        // No slot recorded, or a live process still holds it (then it is not ours to take): leave the network alone.
+        removeRuntimeState(id);
+        cgroup.remove();
+        Mounts.unmountUnder(dir);
+        ProcessTree.deleteRecursively(dir);
+    }
+
+    @Override
+    public void close() {
+        networks.close();
+        running.values().parallelStream().forEach(IsolatedSandbox::stop);
+    }
+}

@@ -1,0 +1,77 @@
+package io.hearth.sandbox.internal;
+
+import io.hearth.sandbox.SandboxSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OCI runtime config (config.json) of a gVisor sandbox: the same view of the filesystem as the namespaces
+ * driver gives (read-only /usr and /etc subset, code at /app, workspace, private /tmp), no capabilities, the
+ * sandbox's uid, its prepared network namespace and its cgroups.
+ */
+final class OciSpec {
+    private OciSpec() {}
+
+    static String of(SandboxSpec spec, IsolatedDriver.Launch launch, Path rootfs, String cgroupsPath) {
+        var env = new ArrayList<String>();
+        AgentEnvironment.of(spec).forEach((name, value) -> env.add(name + "=" + value));
+
+        var process = new LinkedHashMap<String, Object>();
+        process.put("terminal", false);
+        process.put("user", Map.of("uid", launch.uid(), "gid", launch.uid()));
+        process.put("args", spec.command());
+        process.put("env", env);
+        process.put("cwd", BaseFilesystem.CODE);
+        process.put("noNewPrivileges", true);
+        // gVisor's kernel enforces RLIMIT_NPROC (fork fails with EAGAIN); all of the agent's processes share one uid,
+        // so this is the sandbox's process limit.
+        long processes = spec.limits().maxProcesses();
+        process.put("rlimits", List.of(Map.of("type", "RLIMIT_NPROC", "hard", processes, "soft", processes)));
+        List<String> none = List.of();
+        process.put("capabilities", Map.of(
+                "bounding", none, "effective", none, "inheritable", none, "permitted", none, "ambient", none));
+
+        var mounts = new ArrayList<Object>();
+        mounts.add(mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")));
+        mounts.add(mount("/usr", "bind", "/usr", List.of("rbind", "ro")));
+        for (Path entry : BaseFilesystem.etcEntries()) {
+            mounts.add(mount(entry.toString(), "bind", entry.toString(), List.of("rbind", "ro")));
+        }
+        mounts.add(mount(BaseFilesystem.CODE, "bind", spec.code().toAbsolutePath().toString(), List.of("rbind", "ro")));
+        mounts.add(mount(BaseFilesystem.WORKSPACE, "bind", launch.workspace().toString(), List.of("rbind", "rw")));
+        mounts.add(mount("/tmp", "tmpfs", "tmpfs",
+                List.of("nosuid", "nodev", "mode=1777", "size=" + spec.limits().workspaceBytes())));
+
+        var namespaces = List.of(
+                Map.of("type", "pid"),
+                Map.of("type", "ipc"),
+                Map.of("type", "uts"),
+                Map.of("type", "mount"),
+                Map.of("type", "network", "path", launch.network().netnsPath().toString()));
+        var linux = new LinkedHashMap<String, Object>();
+        linux.put("namespaces", namespaces);
+        // The cgroups exist already, with our limits: runsc joins them and, not having made them, leaves them to us.
+        linux.put("cgroupsPath", cgroupsPath);
+
+        var config = new LinkedHashMap<String, Object>();
+        config.put("ociVersion", "1.0.2");
+        config.put("hostname", "sandbox");
+        config.put("root", Map.of("path", rootfs.toString(), "readonly", true));
+        config.put("process", process);
+        config.put("mounts", mounts);
+        config.put("linux", linux);
+        return Json.write(config);
+    }
+
+    private static Map<String, Object> mount(String destination, String type, String source, List<String> options) {
+        var mount = new LinkedHashMap<String, Object>();
+        mount.put("destination", destination);
+        mount.put("type", type);
+        mount.put("source", source);
+        mount.put("options", options);
+        return mount;
+    }
+}
