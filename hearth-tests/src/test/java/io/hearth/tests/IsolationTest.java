@@ -120,6 +120,18 @@ class IsolationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Leftovers.processesMentioning(sandboxId).isEmpty());
     }
 
+    @Test
+    void aRuntimeTagPicksItsOwnDriver() {
+        String other = HearthExtension.isolation().equals("gvisor") ? "namespaces" : "gvisor";
+        Agents.Runtime runtime = hearth.agents().deploy("examples/python-counter", "PYTHON_3_12", "agent.py", null,
+                Map.of(), Map.of(HearthTags.ISOLATION, other));
+        var counter = new Invoker(hearth.clients().data(), runtime.arn());
+        String session = Invoker.newSessionId();
+        assertThat(counter.count(session)).isEqualTo(1);
+        assertThat(session(session).driver()).isEqualTo(other);
+        assertThat(hearth.server().isolation()).as("the server's default is unchanged").isEqualTo(HearthExtension.isolation());
+    }
+
     private static SessionInfo session(String sessionId) {
         return hearth.server().sessions().find(s -> s.sessionId().equals(sessionId)).orElseThrow();
     }

@@ -3,12 +3,16 @@ package io.hearth.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hearth.api.Json;
 import io.hearth.testing.Agents;
 import io.hearth.testing.Clients;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
 import io.hearth.testing.Leftovers;
 import io.hearth.testing.ServerProcess;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +41,7 @@ class RestartTest {
         Agents.Runtime runtime;
         String session = Invoker.newSessionId();
         List<Long> agents;
+        String sandboxId;
         try (var first = ServerProcess.start(data, List.of())) {
             var clients = Clients.of(first.endpoint());
             runtime = new Agents(clients, data).pythonCounter();
@@ -44,15 +49,16 @@ class RestartTest {
             invoker.count(session);
             assertThat(invoker.count(session)).isEqualTo(2);
 
-            agents = agentsOf(first.pid());
+            sandboxId = sandboxOf(first, session);
+            agents = Leftovers.processesMentioning(sandboxId).stream().filter(pid -> pid != first.pid()).toList();
             assertThat(agents).as("the session's agent runs").isNotEmpty();
             first.kill();
-            assertThat(agents).as("SIGKILL leaves the agent running").allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            assertThat(agents).as("SIGKILL leaves the agent running").allMatch(Leftovers::running);
         }
 
         try (var second = ServerProcess.start(data, List.of())) {
-            assertThat(agents).as("the restart reclaimed the orphans").noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
-            assertThat(agentsOf(second.pid())).isEmpty();
+            assertThat(agents).as("the restart reclaimed the orphans").noneMatch(Leftovers::running);
+            assertThat(Leftovers.processesMentioning(sandboxId)).as("nothing of the old sandbox runs").isEmpty();
 
             var clients = Clients.of(second.endpoint());
             var status = clients.control().getAgentRuntime(r -> r.agentRuntimeId(runtime.id())).status();
@@ -62,7 +68,13 @@ class RestartTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Leftovers.processesMentioning(data.toString()).isEmpty());
     }
 
-    private List<Long> agentsOf(long serverPid) {
-        return Leftovers.processesMentioning(data.resolve("sandboxes").toString()).stream().filter(pid -> pid != serverPid).toList();
+    /** The session's sandbox id; its processes name it in their cgroup, command line or environment. */
+    private static String sandboxOf(ServerProcess server, String session) throws Exception {
+        var sessions = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        server.endpoint().resolve("/hearth/v1/sessions?sessionId=" + session)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        String sandboxId = Json.tree(sessions.body()).path("sessions").path(0).path("sandboxId").asString();
+        assertThat(sandboxId).startsWith("sb-");
+        return sandboxId;
     }
 }

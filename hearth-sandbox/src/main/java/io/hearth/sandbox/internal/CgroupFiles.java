@@ -65,6 +65,13 @@ final class CgroupFiles {
         } catch (NoSuchFileException e) {
             return Set.of();
         } catch (IOException e) {
+            // A cgroup removed while we read it answers ENODEV: it is gone, and so are its processes.
+            if (!Files.exists(procs.getParent())) {
+                return Set.of();
+            }
+            if (String.valueOf(e.getMessage()).contains("No such device")) {
+                return Set.of();
+            }
             throw new SandboxException("cannot read " + procs + ": " + e.getMessage(), e);
         }
         return pids;
