@@ -34,18 +34,22 @@ class SessionLifecycleTest {
 
     @Test
     void regularCallsKeepASessionAliveUntilItsMaxLifetime() throws InterruptedException {
-        Invoker invoker = invoker(2, 4);
+        Invoker invoker = invoker(2, 6);
         String session = Invoker.newSessionId();
+        int calls = 0;
         int count = 0;
-        for (int i = 0; i < 6; i++) {
+        // Calls closer than the idle timeout, for as long as the lifetime leaves room (a cold start may take seconds).
+        do {
             count = invoker.count(session);
+            calls++;
             Thread.sleep(500);
-        }
-        assertThat(count).as("the session lived through calls closer than its idle timeout").isEqualTo(6);
+        } while (Duration.between(live(session).orElseThrow().createdAt(), java.time.Instant.now()).toMillis() < 5_000);
+        assertThat(calls).isGreaterThanOrEqualTo(2);
+        assertThat(count).as("the session lived through calls closer than its idle timeout").isEqualTo(calls);
 
         SessionInfo ended = awaitEnd(session, Duration.ofSeconds(15));
         assertThat(ended.endReason()).contains("max-lifetime");
-        assertThat(Duration.between(ended.createdAt(), ended.endedAt().orElseThrow())).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(8));
+        assertThat(Duration.between(ended.createdAt(), ended.endedAt().orElseThrow())).isBetween(Duration.ofSeconds(6), Duration.ofSeconds(10));
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +28,11 @@ final class NetworkSlots {
     // Start at a random slot and move on: a slot freed a moment ago may still have its veth in the kernel's
     // asynchronous network-namespace cleanup.
     private static final AtomicInteger CURSOR = new AtomicInteger(new SecureRandom().nextInt(COUNT));
+    /**
+     * Slots this JVM holds. POSIX record locks belong to the process, and closing any descriptor of a locked file
+     * drops all of them: a slot of ours must never be opened again, not even to find out that it is taken.
+     */
+    private static final Set<Integer> HELD_HERE = ConcurrentHashMap.newKeySet();
 
     private NetworkSlots() {}
 
@@ -42,6 +49,8 @@ final class NetworkSlots {
                 channel.close(); // also releases the lock
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot release network slot " + slot, e);
+            } finally {
+                HELD_HERE.remove(slot);
             }
         }
     }
@@ -59,6 +68,9 @@ final class NetworkSlots {
 
     /** The slot if no process holds it, for a new sandbox or for removing what a dead run left in it. */
     static Optional<Lease> tryLease(int slot) {
+        if (!HELD_HERE.add(slot)) {
+            return Optional.empty();
+        }
         FileChannel channel = null;
         try {
             Files.createDirectories(DIR);
@@ -68,10 +80,16 @@ final class NetworkSlots {
                 return Optional.of(new Lease(slot, channel, lock));
             }
         } catch (OverlappingFileLockException e) {
-            // Held by this very process: another sandbox of ours.
+            // Cannot happen while HELD_HERE is kept; if it does, leak the descriptor rather than close it and drop
+            // the lock of the sandbox that holds the slot.
+            HELD_HERE.remove(slot);
+            return Optional.empty();
         } catch (IOException e) {
+            HELD_HERE.remove(slot);
+            closeQuietly(channel);
             throw new SandboxException("cannot lock network slot file " + DIR.resolve(Integer.toString(slot)) + ": " + e.getMessage(), e);
         }
+        HELD_HERE.remove(slot);
         closeQuietly(channel);
         return Optional.empty();
     }
