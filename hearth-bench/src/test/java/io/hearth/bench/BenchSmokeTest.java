@@ -1,0 +1,68 @@
+package io.hearth.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hearth.bench.internal.Nginx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code ./hearth bench --smoke} in-process, so the bench cannot rot: every measurement runs with tiny sizes,
+ * the three result files are written and readable. Figures are not judged here (CI machines differ); what must hold
+ * is that nothing fails, and that what cannot run here says why.
+ */
+class BenchSmokeTest {
+
+    @Test
+    void smokeRunMeasuresEverySectionAndWritesTheReports(@TempDir Path out) throws Exception {
+        Path home = Path.of(System.getProperty("hearth.home", "..")).toAbsolutePath().normalize();
+        long started = System.nanoTime();
+
+        BenchReport report = Bench.run(BenchConfig.smoke(home, out), System.err);
+
+        assertThat(report.errors()).as("measurements that failed").isEmpty();
+        // The smoke run aims at under a minute; the bound leaves room for a slow CI machine, not for a hang.
+        assertThat((System.nanoTime() - started) / 1e9).as("smoke run seconds").isLessThan(120);
+        for (Section section : Section.values()) {
+            assertThat(report.rows()).as("rows of " + section.title()).anyMatch(r -> r.section().equals(section.title()));
+        }
+        assertThat(report.rows()).noneMatch(r -> r.note().startsWith("error:"));
+        assertMeasured(report, Section.WARM_INVOKE, "c=4 throughput vs direct");
+        assertMeasured(report, Section.BIG_PAYLOAD, "echo throughput");
+        assertMeasured(report, Section.SSE_STREAMS, "concurrent SSE streams held");
+        assertMeasured(report, Section.COLD_START, "(process)");
+        assertMeasured(report, Section.DENSITY, "live idle sessions");
+
+        Row nginx = row(report, Section.WARM_INVOKE, "c=4 throughput vs nginx");
+        if (Nginx.binary().isPresent()) {
+            assertThat(nginx.isSkipped()).as("nginx row with nginx installed: %s", nginx.note()).isFalse();
+        } else {
+            assertThat(nginx.note()).isEqualTo("nginx not installed");
+        }
+
+        List<Path> written = Bench.write(report, out);
+        assertThat(written).allMatch(Files::isRegularFile);
+        assertThat(Files.readString(written.get(0))).contains("| measurement | baseline | Hearth | ratio | target | met? | notes |");
+        assertThat(Files.readString(written.get(1))).contains("\"rows\"").contains("\"mode\" : \"smoke\"");
+        var chart = ImageIO.read(written.get(2).toFile());
+        assertThat(chart.getWidth()).isGreaterThan(800);
+        assertThat(chart.getHeight()).isGreaterThan(report.rows().size() * 20);
+    }
+
+    private static void assertMeasured(BenchReport report, Section section, String measurement) {
+        Row row = row(report, section, measurement);
+        assertThat(row.isSkipped()).as("%s: %s skipped (%s)", section.title(), measurement, row.note()).isFalse();
+        assertThat(row.hearth().getAsDouble()).as("%s: %s", section.title(), measurement).isPositive();
+    }
+
+    private static Row row(BenchReport report, Section section, String measurement) {
+        return report.rows().stream()
+                .filter(r -> r.section().equals(section.title()) && r.measurement().contains(measurement))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + measurement + " in " + section.title() + ": " + report.rows()));
+    }
+}
