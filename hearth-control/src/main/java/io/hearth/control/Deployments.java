@@ -13,6 +13,14 @@ public interface Deployments {
      */
     Deployment resolve(String runtimeId, String qualifier);
 
+    /**
+     * The deployment if it is resolved already and nothing changed since: a lookup that never blocks, for the data
+     * plane's hot path. Empty means "ask {@link #resolve}", not "does not exist".
+     */
+    default java.util.Optional<Deployment> cached(String runtimeId, String qualifier) {
+        return java.util.Optional.empty();
+    }
+
     /** What every endpoint serves now: one deployment per endpoint that has a live version. */
     java.util.List<Deployment> serving();
 

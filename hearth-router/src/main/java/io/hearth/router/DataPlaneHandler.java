@@ -23,6 +23,7 @@ import io.hearth.session.SessionKey;
 import io.hearth.session.SessionManager;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
@@ -32,6 +33,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The data plane: InvokeAgentRuntime, StopRuntimeSession and GetAgentCard. Resolves runtime, endpoint and
@@ -42,6 +45,7 @@ public final class DataPlaneHandler extends Handler.Abstract {
     /** AgentCore's payload limit: 100,000,000 bytes, enforced while streaming. */
     public static final long MAX_PAYLOAD_BYTES = 100_000_000L;
 
+    private static final Logger LOG = LoggerFactory.getLogger(DataPlaneHandler.class);
     private static final Pattern CLIENT_TOKEN = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256}");
     /** Draining a refused body lets HTTP/1.1 clients read the error; beyond this much the connection is cut instead. */
     private static final long MAX_DRAIN_BYTES = 4 * MAX_PAYLOAD_BYTES;
@@ -55,6 +59,7 @@ public final class DataPlaneHandler extends Handler.Abstract {
 
     public DataPlaneHandler(Deployments deployments, SessionManager sessions, HttpClient agentClient,
             AwsIdentity identity, AgentTimeouts timeouts, long maxPayloadBytes) {
+        super(InvocationType.NON_BLOCKING);
         this.deployments = requireNonNull(deployments, "deployments");
         this.sessions = requireNonNull(sessions, "sessions");
         this.agentClient = requireNonNull(agentClient, "agentClient");
@@ -68,6 +73,10 @@ public final class DataPlaneHandler extends Handler.Abstract {
         return route(PathSegments.of(request), request.getMethod()) != Route.NONE;
     }
 
+    /**
+     * Never blocks the calling (network) thread: an invocation on a warm session of a resolved deployment is
+     * proxied at once; anything that may wait (a cold start, the store, a stop) continues on a virtual thread.
+     */
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         List<String> path = PathSegments.of(request);
@@ -75,6 +84,14 @@ public final class DataPlaneHandler extends Handler.Abstract {
         if (route == Route.NONE) {
             return false;
         }
+        if (route == Route.INVOKE && invokeWarm(request, response, callback, path.get(1))) {
+            return true;
+        }
+        Thread.ofVirtual().name("hearth-data-plane").start(() -> handleBlocking(route, path, request, response, callback));
+        return true;
+    }
+
+    private void handleBlocking(Route route, List<String> path, Request request, Response response, Callback callback) {
         try {
             switch (route) {
                 case INVOKE -> invoke(request, response, callback, path.get(1));
@@ -82,6 +99,33 @@ public final class DataPlaneHandler extends Handler.Abstract {
                 case AGENT_CARD -> agentCard(request, response, callback, path.get(1));
                 case NONE -> throw new IllegalStateException("unreachable");
             }
+        } catch (ApiException e) {
+            refuse(request, response, callback, e);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
+            refuse(request, response, callback, ApiException.internal("Internal error; request id " + RequestIds.of(request), e));
+        }
+    }
+
+    /** The hot path: true when it took the exchange, false to leave it to the path that may block. */
+    private boolean invokeWarm(Request request, Response response, Callback callback, String label) {
+        Optional<Deployment> deployment;
+        Optional<Exchange> exchange;
+        try {
+            CallerInputs inputs = CallerInputs.read(request, false);
+            if (request.getLength() > maxPayloadBytes) {
+                return false;
+            }
+            deployment = deployments.cached(RuntimeLabel.runtimeId(label, inputs.accountId(), identity), inputs.qualifier());
+            exchange = deployment.flatMap(d -> sessions.tryOpen(d, inputs.sessionId()));
+        } catch (ApiException e) {
+            return false; // the other path finds the same problem and answers it
+        }
+        if (exchange.isEmpty()) {
+            return false;
+        }
+        try {
+            proxy(request, response, callback, deployment.get(), exchange.get());
         } catch (ApiException e) {
             refuse(request, response, callback, e);
         }
@@ -95,7 +139,10 @@ public final class DataPlaneHandler extends Handler.Abstract {
             throw tooLarge(request.getLength());
         }
         Deployment deployment = deployments.resolve(runtimeId, inputs.qualifier());
-        Exchange exchange = sessions.open(deployment, inputs.sessionId());
+        proxy(request, response, callback, deployment, sessions.open(deployment, inputs.sessionId()));
+    }
+
+    private void proxy(Request request, Response response, Callback callback, Deployment deployment, Exchange exchange) {
         try {
             var body = AgentRequestBody.of(request, maxPayloadBytes, request.getHeaders().get(HttpHeader.CONTENT_TYPE));
             String accept = ContentNegotiation.accept(request.getHeaders().get(HttpHeader.ACCEPT));

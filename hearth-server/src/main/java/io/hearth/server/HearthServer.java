@@ -117,7 +117,7 @@ public final class HearthServer implements AutoCloseable {
         connector.setPort(config.port());
         connector.setIdleTimeout(config.agentTimeouts().idle().toMillis());
         jetty.addConnector(connector);
-        jetty.setHandler(new EdgeHandler(List.of(dataPlane, control.handler(), new PoolApiHandler(pools),
+        jetty.setHandler(new EdgeHandler(dataPlane, List.of(control.handler(), new PoolApiHandler(pools),
                 new MetricsHandler(meters), nativeApi)));
         jetty.setErrorHandler(new AwsErrorHandler());
         jetty.setStopTimeout(2_000);

@@ -79,6 +79,18 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
         }
     }
 
+    /**
+     * Opens an exchange on a session whose agent is ready already, or returns empty at once: the hot path of a warm
+     * session, which must not block (it runs on the network thread that read the request).
+     */
+    public Optional<Exchange> tryOpen(Deployment deployment, String sessionId) {
+        Session session = live.get(new SessionKey(deployment.runtimeId(), deployment.endpointName(), sessionId));
+        if (session == null || !session.ready.isDone() || session.ready.isCompletedExceptionally()) {
+            return Optional.empty();
+        }
+        return session.enter(Duration.ZERO, Instant.now());
+    }
+
     /** Ends the session at once; returns false when no live session has that key. Returns after the sandbox is gone. */
     public boolean stop(SessionKey key) {
         Session session = live.get(key);

@@ -73,6 +73,11 @@ final class DeploymentDirectory implements Deployments {
     }
 
     @Override
+    public java.util.Optional<Deployment> cached(String runtimeId, String qualifier) {
+        return java.util.Optional.ofNullable(cache.get(runtimeId + "\n" + qualifier));
+    }
+
+    @Override
     public List<Deployment> serving() {
         return store.transaction(tx -> {
             var serving = new ArrayList<Deployment>();

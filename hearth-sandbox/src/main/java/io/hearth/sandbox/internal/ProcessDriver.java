@@ -38,6 +38,10 @@ public final class ProcessDriver implements SandboxDriver {
 
     private final Path stateRoot;
     private final Duration stopGrace;
+    private static final int AGENT_PORTS_LOW = 20_000;
+    private static final java.util.concurrent.atomic.AtomicInteger PORT_CURSOR =
+            new java.util.concurrent.atomic.AtomicInteger(new java.util.Random().nextInt(10_000));
+
     private final Map<String, ProcessSandbox> running = new ConcurrentHashMap<>();
 
     public ProcessDriver(Path stateRoot, Duration stopGrace) {
@@ -133,11 +137,33 @@ public final class ProcessDriver implements SandboxDriver {
         return env;
     }
 
+    /**
+     * A free loopback port below the kernel's ephemeral range: a port from that range could be taken by an outgoing
+     * connection (a ping, a proxied call) between this check and the agent's bind. Successive calls rotate through
+     * the range, so two agents starting together are not offered the same port.
+     */
     private static int freeLoopbackPort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new SandboxException("no free loopback port for an agent: " + e.getMessage(), e);
+        int low = AGENT_PORTS_LOW;
+        int high = ephemeralLow() - 1;
+        int span = high - low + 1;
+        for (int tried = 0; tried < span; tried++) {
+            int port = low + Math.floorMod(PORT_CURSOR.getAndIncrement(), span);
+            try (var socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                // taken: try the next
+            }
+        }
+        throw new SandboxException("no free loopback port for an agent in " + low + "-" + high);
+    }
+
+    private static int ephemeralLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > AGENT_PORTS_LOW + 1_000 ? low : 32_768;
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 
