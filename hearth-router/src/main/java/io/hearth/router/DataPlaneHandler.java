@@ -113,8 +113,9 @@ public final class DataPlaneHandler extends Handler.Abstract {
         Optional<Exchange> exchange;
         try {
             CallerInputs inputs = CallerInputs.read(request, false);
-            if (request.getLength() > maxPayloadBytes) {
-                return false;
+            if (request.getLength() > maxPayloadBytes
+                    || ContentNegotiation.mayRewrite(request.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
+                return false; // deciding the Content-Type waits for the body's first bytes: not on this thread
             }
             deployment = deployments.cached(RuntimeLabel.runtimeId(label, inputs.accountId(), identity), inputs.qualifier());
             exchange = deployment.flatMap(d -> sessions.tryOpen(d, inputs.sessionId()));

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens the driver an operator asked for, with its state under {@code <data-dir>/sandboxes/<driver>}.
@@ -17,6 +19,8 @@ import java.util.stream.Collectors;
  * to {@code process} by itself: running agents unisolated must be the operator's explicit choice.
  */
 public final class SandboxDrivers {
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxDrivers.class);
+
     public static final List<String> NAMES = List.of("auto", "gvisor", "namespaces", "process");
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
@@ -46,6 +50,8 @@ public final class SandboxDrivers {
         }
         DriverAvailability namespaces = namespacesCheck.get();
         if (namespaces.available()) {
+            LOG.warn("isolation auto: gvisor cannot run here ({}); using namespaces, which shares the host kernel",
+                    gvisor.reason());
             return openIsolating(namespaces, sandboxesDir);
         }
         throw new IsolationUnavailableException("isolation auto: neither gvisor nor namespaces can run on this host ("
