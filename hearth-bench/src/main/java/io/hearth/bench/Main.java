@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * {@code ./hearth bench [--smoke] [--out DIR] [--only warm,payload,sse,cold,density,pool]}: runs the bench, prints
  * progress on stderr and the table on stdout, and writes {@code <date>.md|.json|.png} to {@code bench/results}
- * (smoke runs: {@code bench/work/smoke}, so they never replace a real result).
+ * (smoke runs: {@code bench/smoke}, so they never replace a real result).
  */
 public final class Main {
     private Main() {}
@@ -39,7 +39,7 @@ public final class Main {
                         + " (expected: --smoke, --out DIR or --only warm,payload,sse,cold,density,pool)");
             }
         }
-        Path dir = out != null ? out : home.resolve(smoke ? "bench/work/smoke" : "bench/results");
+        Path dir = out != null ? out : home.resolve(smoke ? "bench/smoke" : "bench/results");
         BenchConfig config = (smoke ? BenchConfig.smoke(home, dir) : BenchConfig.full(home, dir)).withSections(only);
 
         BenchReport report = Bench.run(config, System.err);
