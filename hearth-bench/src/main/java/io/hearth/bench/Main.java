@@ -15,6 +15,9 @@ public final class Main {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        // Interrupted (Ctrl-C, SIGTERM) mid-run, the agents, nginx and the SSE client it started must not outlive it.
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly), "bench-cleanup"));
         Path home = Path.of(System.getProperty("hearth.home", ".")).toAbsolutePath().normalize();
         boolean smoke = false;
         Path out = null;

@@ -174,4 +174,26 @@ final class CgroupLayout {
         }
         return new CgroupV1(dirs, all);
     }
+
+    /**
+     * Ids of the sandbox cgroups that exist for a driver, in any hierarchy: after a crash in the middle of a teardown
+     * they may outlive the state directory that named them, so reclaim looks here too.
+     */
+    Set<String> existingSandboxes(String driver) {
+        var bases = new ArrayList<Path>();
+        if (isV2()) {
+            bases.add(unified.resolve(ROOT).resolve(driver));
+        } else {
+            hierarchies.forEach(h -> bases.add(h.base(driver)));
+        }
+        var ids = new TreeSet<String>();
+        for (Path base : bases) {
+            try (var children = Files.list(base)) {
+                children.map(c -> c.getFileName().toString()).filter(n -> n.startsWith("sb-")).forEach(ids::add);
+            } catch (java.io.IOException e) {
+                // no such hierarchy base yet: nothing there
+            }
+        }
+        return ids;
+    }
 }

@@ -181,6 +181,16 @@ abstract class IsolatedDriver implements SandboxDriver {
                 removed.add(id + " (runtime state)");
             }
         }
+        // Empty sandbox cgroups no record names (a teardown cut short): removed once they are old enough that no
+        // server sharing this cgroup parent can be about to start a sandbox in them. Ones with processes belong to
+        // someone's live sandbox and are left alone.
+        for (String id : cgroups.existingSandboxes(name())) {
+            SandboxCgroup orphan = cgroups.of(name(), id);
+            if (!running.containsKey(id) && !Files.exists(stateRoot.resolve(id)) && abandoned(orphan)) {
+                orphan.remove();
+                removed.add(id + " (empty cgroup)");
+            }
+        }
         // Slots are host-wide: a netns or veth whose slot no live process holds belongs to a dead run, of any server.
         for (int slot : SandboxNetwork.slotsInUseOnHost()) {
             NetworkSlots.tryLease(slot).ifPresent(lease -> {
@@ -193,6 +203,21 @@ abstract class IsolatedDriver implements SandboxDriver {
             LOG.info("{} driver reclaimed what a previous run left: {}", name(), removed);
         }
         return new ReclaimReport(name(), removed);
+    }
+
+    private static boolean abandoned(SandboxCgroup cgroup) {
+        Instant settled = Instant.now().minus(Duration.ofMinutes(1));
+        for (Path procs : cgroup.procsFiles()) {
+            try {
+                if (!CgroupFiles.pids(procs).isEmpty()
+                        || Files.getLastModifiedTime(procs.getParent()).toInstant().isAfter(settled)) {
+                    return false;
+                }
+            } catch (IOException | SandboxException e) {
+                // gone meanwhile, or not in this hierarchy: nothing to keep
+            }
+        }
+        return true;
     }
 
     private void reclaim(String id, Path dir) {
