@@ -6,7 +6,7 @@ import io.hearth.api.ApiException;
 import io.hearth.api.AwsHeaders;
 import io.hearth.api.AwsIdentity;
 import io.hearth.api.FieldError;
-import io.hearth.api.Json;
+import io.hearth.api.JsonBodies;
 import io.hearth.api.PathSegments;
 import io.hearth.api.Replies;
 import io.hearth.api.RequestIds;
@@ -183,16 +183,7 @@ public final class DataPlaneHandler extends Handler.Abstract {
         if (request.getLength() == 0) {
             return;
         }
-        byte[] body;
-        try {
-            body = Content.Source.asByteArrayAsync(request, 64 * 1024).get();
-        } catch (Exception e) {
-            throw ApiException.cannotParse("request body: unreadable or larger than 64 KiB (expected: {\"clientToken\": \"...\"})");
-        }
-        if (body.length == 0) {
-            return;
-        }
-        var token = Json.tree(body).get("clientToken");
+        var token = JsonBodies.read(request, 64 * 1024).get("clientToken");
         if (token != null && !token.isNull()) {
             String value = token.asString("");
             if (value.length() < 33 || value.length() > 256 || !CLIENT_TOKEN.matcher(value).matches()) {

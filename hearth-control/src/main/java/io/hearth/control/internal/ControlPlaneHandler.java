@@ -1,15 +1,13 @@
 package io.hearth.control.internal;
 
 import io.hearth.api.ApiException;
-import io.hearth.api.Json;
+import io.hearth.api.JsonBodies;
 import io.hearth.api.PathSegments;
 import io.hearth.api.Replies;
 import io.hearth.api.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -89,19 +87,6 @@ public final class ControlPlaneHandler extends Handler.Abstract {
     }
 
     private static JsonNode body(Request request) {
-        byte[] bytes;
-        try {
-            bytes = Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).get();
-        } catch (ExecutionException e) {
-            throw ApiException.validation("request body: larger than " + MAX_BODY_BYTES + " bytes or unreadable ("
-                    + e.getCause().getMessage() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.internal("interrupted while reading the request body", e);
-        }
-        if (bytes.length == 0) {
-            return Json.mapper().createObjectNode();
-        }
-        return Json.tree(bytes);
+        return JsonBodies.read(request, MAX_BODY_BYTES);
     }
 }

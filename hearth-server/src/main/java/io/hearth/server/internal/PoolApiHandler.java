@@ -2,7 +2,7 @@ package io.hearth.server.internal;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.FieldError;
-import io.hearth.api.Json;
+import io.hearth.api.JsonBodies;
 import io.hearth.api.PathSegments;
 import io.hearth.api.Replies;
 import io.hearth.pool.PoolConfig;
@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -98,15 +96,7 @@ public final class PoolApiHandler extends Handler.Abstract {
     }
 
     private static JsonNode body(Request request) {
-        try {
-            byte[] bytes = Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).get();
-            return bytes.length == 0 ? Json.mapper().createObjectNode() : Json.tree(bytes);
-        } catch (ExecutionException e) {
-            throw ApiException.validation("request body: larger than " + MAX_BODY_BYTES + " bytes or unreadable");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.internal("interrupted while reading the request body", e);
-        }
+        return JsonBodies.read(request, MAX_BODY_BYTES);
     }
 
     private static Map<String, Object> view(PoolStatus s) {

@@ -1,0 +1,29 @@
+package io.hearth.api;
+
+import java.util.concurrent.ExecutionException;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads the small JSON bodies of API calls (control plane, StopRuntimeSession, Hearth's own API), bounded in size.
+ * Blocks: call it from a virtual thread. Streaming bodies (invocations) never come here.
+ */
+public final class JsonBodies {
+    private JsonBodies() {}
+
+    /** The body as JSON; an empty body is an empty object. */
+    public static JsonNode read(Request request, int maxBytes) {
+        byte[] bytes;
+        try {
+            bytes = Content.Source.asByteArrayAsync(request, maxBytes).get();
+        } catch (ExecutionException e) {
+            throw ApiException.cannotParse("request body: larger than " + maxBytes + " bytes or unreadable ("
+                    + e.getCause().getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.internal("interrupted while reading the request body", e);
+        }
+        return bytes.length == 0 ? Json.mapper().createObjectNode() : Json.tree(bytes);
+    }
+}
