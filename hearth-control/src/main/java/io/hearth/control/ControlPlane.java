@@ -1,5 +1,6 @@
 package io.hearth.control;
 
+import io.hearth.deployment.Deployments;
 import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.AwsIdentity;

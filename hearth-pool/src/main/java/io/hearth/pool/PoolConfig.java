@@ -1,6 +1,6 @@
 package io.hearth.pool;
 
-import io.hearth.control.HearthTags;
+import io.hearth.deployment.HearthTags;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +40,7 @@ public record PoolConfig(int minIdle, int maxIdle, long maxIdleAgeSeconds, boole
      * {@code hearth:pool:maxIdleAgeSeconds}, {@code hearth:pool:predictive}); empty when no pool tag is set.
      * Cron schedules cannot travel in tags ({@code *} is not a legal tag character): set them through the API.
      */
-    public static Optional<PoolConfig> fromTags(Map<String, String> tags) {
-        HearthTags hearth = HearthTags.parse(tags);
+    public static Optional<PoolConfig> fromTags(HearthTags hearth) {
         if (!hearth.wantsPool()) {
             return Optional.empty();
         }

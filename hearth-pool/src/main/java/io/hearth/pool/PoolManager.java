@@ -4,16 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.Json;
-import io.hearth.control.Deployment;
-import io.hearth.control.DeploymentListener;
-import io.hearth.control.Deployments;
+import io.hearth.deployment.Deployment;
+import io.hearth.deployment.DeploymentListener;
+import io.hearth.deployment.Deployments;
 import io.hearth.pool.internal.Pool;
 import io.hearth.pool.internal.PoolSizing;
 import io.hearth.sandbox.Sandbox;
 import io.hearth.sandbox.SandboxIds;
-import io.hearth.session.SandboxLauncher;
-import io.hearth.session.WarmSandbox;
-import io.hearth.session.WarmSandboxes;
+import io.hearth.launcher.SandboxLauncher;
+import io.hearth.launcher.WarmSandbox;
+import io.hearth.launcher.WarmSandboxes;
 import io.hearth.store.Store;
 import io.hearth.store.StoredPool;
 import io.micrometer.core.instrument.Counter;
@@ -324,7 +324,7 @@ public final class PoolManager implements WarmSandboxes, DeploymentListener, Aut
 
     private Optional<PoolConfig> tagConfig(Deployment d) {
         try {
-            return PoolConfig.fromTags(d.tags());
+            return PoolConfig.fromTags(d.settings());
         } catch (IllegalArgumentException e) {
             LOG.warn("runtime {}: ignoring its pool tags: {}", d.runtimeId(), e.getMessage());
             return Optional.empty();

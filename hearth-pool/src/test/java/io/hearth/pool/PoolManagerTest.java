@@ -2,13 +2,15 @@ package io.hearth.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hearth.control.Deployment;
-import io.hearth.control.DeploymentListener;
-import io.hearth.control.Deployments;
+import io.hearth.deployment.Deployment;
+import io.hearth.deployment.HearthTags;
+import io.hearth.deployment.ServerProtocol;
+import io.hearth.deployment.DeploymentListener;
+import io.hearth.deployment.Deployments;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxDrivers;
-import io.hearth.session.SandboxLauncher;
-import io.hearth.session.WarmSandbox;
+import io.hearth.launcher.SandboxLauncher;
+import io.hearth.launcher.WarmSandbox;
 import io.hearth.store.Store;
 import io.hearth.store.StoredRuntime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -219,7 +222,7 @@ class PoolManagerTest {
         Deployment version(String version) {
             return new Deployment("agent-0123456789", "arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/agent-0123456789",
                     "agent", "DEFAULT", version, AGENT, List.of("/usr/bin/python3", "agent.py"), Map.of("VERSION", version),
-                    Duration.ofMinutes(15), Duration.ofHours(8), List.of(), "HTTP", false, Map.of());
+                    Duration.ofMinutes(15), Duration.ofHours(8), Set.of(), ServerProtocol.HTTP, false, HearthTags.parse(Map.of()));
         }
 
         @Override

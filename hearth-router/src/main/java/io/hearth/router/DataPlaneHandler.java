@@ -6,12 +6,12 @@ import io.hearth.api.ApiException;
 import io.hearth.api.AwsHeaders;
 import io.hearth.api.AwsIdentity;
 import io.hearth.api.FieldError;
-import io.hearth.api.JsonBodies;
-import io.hearth.api.PathSegments;
-import io.hearth.api.Replies;
-import io.hearth.api.RequestIds;
-import io.hearth.control.Deployment;
-import io.hearth.control.Deployments;
+import io.hearth.http.JsonBodies;
+import io.hearth.http.PathSegments;
+import io.hearth.http.Replies;
+import io.hearth.http.RequestIds;
+import io.hearth.deployment.Deployment;
+import io.hearth.deployment.Deployments;
 import io.hearth.router.internal.AgentCall;
 import io.hearth.router.internal.AgentRequestBody;
 import io.hearth.router.AgentTimeouts;
@@ -148,7 +148,7 @@ public final class DataPlaneHandler extends Handler.Abstract {
             var body = AgentRequestBody.of(request, maxPayloadBytes, request.getHeaders().get(HttpHeader.CONTENT_TYPE));
             String accept = ContentNegotiation.accept(request.getHeaders().get(HttpHeader.ACCEPT));
             new AgentCall(request, response, callback, exchange).start(agentClient, deployment, HttpMethod.POST,
-                    invocationPath(deployment), accept, RequestIds.of(request), body, timeouts);
+                    deployment.serverProtocol().invocationPath(), accept, RequestIds.of(request), body, timeouts);
         } catch (RuntimeException e) {
             exchange.close();
             throw e;
@@ -191,14 +191,6 @@ public final class DataPlaneHandler extends Handler.Abstract {
                 throw ApiException.validation(message, new FieldError("clientToken", message));
             }
         }
-    }
-
-    private static String invocationPath(Deployment deployment) {
-        return switch (deployment.serverProtocol()) {
-            case "MCP" -> "/mcp";
-            case "A2A" -> "/";
-            default -> "/invocations";
-        };
     }
 
     private ApiException tooLarge(long length) {

@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.AwsIdentity;
-import io.hearth.control.Deployment;
-import io.hearth.control.DeploymentListener;
-import io.hearth.control.Deployments;
+import io.hearth.deployment.Deployment;
+import io.hearth.deployment.HearthTags;
+import io.hearth.deployment.ServerProtocol;
+import io.hearth.deployment.DeploymentListener;
+import io.hearth.deployment.Deployments;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxDrivers;
-import io.hearth.session.SandboxLauncher;
+import io.hearth.launcher.SandboxLauncher;
 import io.hearth.session.SessionManager;
-import io.hearth.session.WarmSandboxes;
+import io.hearth.launcher.WarmSandboxes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.hearth.session.SessionSettings;
 import java.net.URI;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -85,7 +88,7 @@ class ProxyTest {
         Files.writeString(code.resolve("agent.py"), AGENT);
         var deployment = new Deployment(RUNTIME_ID, IDENTITY.runtimeArn(RUNTIME_ID), "echo", "DEFAULT", "1", code,
                 List.of("/usr/bin/python3", "agent.py"), Map.of(), Duration.ofMinutes(5), Duration.ofHours(1),
-                List.of("X-Allowed"), "HTTP", false, Map.of());
+                Set.of("X-Allowed"), ServerProtocol.HTTP, false, HearthTags.parse(Map.of()));
         Deployments deployments = new Deployments() {
             @Override
             public Deployment resolve(String runtimeId, String qualifier) {

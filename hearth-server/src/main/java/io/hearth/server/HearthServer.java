@@ -11,7 +11,7 @@ import io.hearth.server.internal.EdgeHandler;
 import io.hearth.server.internal.MetricsHandler;
 import io.hearth.server.internal.PoolApiHandler;
 import io.hearth.server.internal.SandboxDriverSet;
-import io.hearth.session.SandboxLauncher;
+import io.hearth.launcher.SandboxLauncher;
 import io.hearth.pool.PoolManager;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,7 +1,7 @@
 package io.hearth.session;
 
 import io.hearth.api.ApiException;
-import io.hearth.control.Deployment;
+import io.hearth.deployment.Deployment;
 import io.hearth.sandbox.Sandbox;
 import java.nio.file.Path;
 import java.time.Duration;

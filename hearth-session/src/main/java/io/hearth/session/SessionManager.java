@@ -1,15 +1,18 @@
 package io.hearth.session;
 
+import io.hearth.launcher.WarmSandboxes;
+import io.hearth.launcher.WarmSandbox;
+import io.hearth.launcher.SandboxLauncher;
 import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.ApiException;
-import io.hearth.control.Deployment;
-import io.hearth.control.DeploymentListener;
+import io.hearth.deployment.Deployment;
+import io.hearth.deployment.DeploymentListener;
 import io.hearth.sandbox.Sandbox;
 import io.hearth.sandbox.SandboxExit;
 import io.hearth.sandbox.SandboxIds;
-import io.hearth.session.internal.AgentProbe;
-import io.hearth.session.internal.LogTail;
+import io.hearth.launcher.AgentProbe;
+import io.hearth.launcher.LogTail;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

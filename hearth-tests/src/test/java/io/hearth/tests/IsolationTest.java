@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hearth.api.Json;
-import io.hearth.control.HearthTags;
+import io.hearth.deployment.HearthTags;
 import io.hearth.session.SessionInfo;
 import io.hearth.testing.Agents;
 import io.hearth.testing.HearthExtension;

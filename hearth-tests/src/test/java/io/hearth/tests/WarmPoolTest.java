@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hearth.api.Json;
-import io.hearth.control.HearthTags;
+import io.hearth.deployment.HearthTags;
 import io.hearth.pool.PoolConfig;
 import io.hearth.pool.PoolKey;
 import io.hearth.pool.PoolStatus;

@@ -1,7 +1,7 @@
 package io.hearth.control.internal;
 
 import io.hearth.api.AwsIdentity;
-import io.hearth.control.Deployments;
+import io.hearth.deployment.Deployments;
 import io.hearth.store.Store;
 import java.nio.file.Path;
 import java.time.Clock;

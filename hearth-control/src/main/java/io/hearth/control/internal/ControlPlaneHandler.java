@@ -1,9 +1,9 @@
 package io.hearth.control.internal;
 
 import io.hearth.api.ApiException;
-import io.hearth.api.JsonBodies;
-import io.hearth.api.PathSegments;
-import io.hearth.api.Replies;
+import io.hearth.http.JsonBodies;
+import io.hearth.http.PathSegments;
+import io.hearth.http.Replies;
 import io.hearth.api.FieldError;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,9 +2,11 @@ package io.hearth.control.internal;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.Json;
-import io.hearth.control.Deployment;
-import io.hearth.control.DeploymentListener;
-import io.hearth.control.Deployments;
+import io.hearth.deployment.Deployment;
+import io.hearth.deployment.HearthTags;
+import io.hearth.deployment.ServerProtocol;
+import io.hearth.deployment.DeploymentListener;
+import io.hearth.deployment.Deployments;
 import io.hearth.store.Store;
 import io.hearth.store.StoredEndpoint;
 import io.hearth.store.StoredRuntime;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,7 +127,7 @@ final class DeploymentDirectory implements Deployments {
         }
         var command = new ArrayList<String>();
         launch.path("command").forEach(arg -> command.add(arg.stringValue()));
-        var allowlist = new ArrayList<String>();
+        var allowlist = new HashSet<String>();
         config.path("requestHeaderConfiguration").path("requestHeaderAllowlist").forEach(h -> allowlist.add(h.stringValue()));
         JsonNode lifecycle = config.path("lifecycleConfiguration");
         return new Deployment(
@@ -139,8 +142,8 @@ final class DeploymentDirectory implements Deployments {
                 Duration.ofSeconds(lifecycle.path("idleRuntimeSessionTimeout").longValue(Lifecycle.DEFAULT_IDLE)),
                 Duration.ofSeconds(lifecycle.path("maxLifetime").longValue(Lifecycle.DEFAULT_MAX)),
                 allowlist,
-                config.path("protocolConfiguration").path("serverProtocol").stringValue("HTTP"),
+                ServerProtocol.parse(config.path("protocolConfiguration").path("serverProtocol").stringValue("HTTP")),
                 config.path("authorizerConfiguration").has("customJWTAuthorizer"),
-                runtime.tags());
+                HearthTags.parse(runtime.tags()));
     }
 }

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.Json;
-import io.hearth.control.HearthTags;
+import io.hearth.deployment.HearthTags;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.hearth.pool.internal;
 
-import io.hearth.control.Deployment;
+import io.hearth.deployment.Deployment;
 import io.hearth.pool.PoolConfig;
 import io.hearth.pool.PoolKey;
 import io.hearth.pool.PoolStatus;
-import io.hearth.session.WarmSandbox;
+import io.hearth.launcher.WarmSandbox;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.hearth.router.internal;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.AwsHeaders;
-import io.hearth.api.Replies;
-import io.hearth.control.Deployment;
+import io.hearth.http.Replies;
+import io.hearth.deployment.Deployment;
 import io.hearth.router.AgentTimeouts;
 import io.hearth.session.EndReason;
 import io.hearth.session.Exchange;
@@ -131,7 +131,7 @@ public final class AgentCall {
             return;
         }
         callerResponse.reset();
-        callerResponse.getHeaders().put(AwsHeaders.REQUEST_ID, io.hearth.api.RequestIds.of(callerRequest));
+        callerResponse.getHeaders().put(AwsHeaders.REQUEST_ID, io.hearth.http.RequestIds.of(callerRequest));
         callerResponse.getHeaders().put(AwsHeaders.SESSION_ID, session.sessionId());
         Replies.error(callerResponse, error, Callback.from(this::succeed, this::failCaller));
     }

@@ -1,7 +1,7 @@
 package io.hearth.router.internal;
 
 import io.hearth.api.AwsHeaders;
-import io.hearth.control.Deployment;
+import io.hearth.deployment.Deployment;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -48,7 +48,7 @@ public final class AgentHeaders {
     /** The headers of the proxy→agent request, beyond Content-Type, Accept and framing. */
     public static void toAgent(HttpFields caller, Deployment deployment, String sessionId, String requestId,
             HttpFields.Mutable agent) {
-        Set<String> allowed = lower(deployment.requestHeaderAllowlist().toArray(String[]::new));
+        Set<String> allowed = deployment.forwardedHeaders();
         for (HttpField field : caller) {
             String name = field.getLowerCaseName();
             if (NEVER.contains(name)) {

@@ -2,8 +2,8 @@ package io.hearth.server.internal;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.AwsHeaders;
-import io.hearth.api.Replies;
-import io.hearth.api.RequestIds;
+import io.hearth.http.Replies;
+import io.hearth.http.RequestIds;
 import java.util.List;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;

@@ -2,8 +2,8 @@ package io.hearth.server.internal;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.FieldError;
-import io.hearth.api.PathSegments;
-import io.hearth.api.Replies;
+import io.hearth.http.PathSegments;
+import io.hearth.http.Replies;
 import io.hearth.session.SessionInfo;
 import io.hearth.session.SessionManager;
 import java.io.IOException;

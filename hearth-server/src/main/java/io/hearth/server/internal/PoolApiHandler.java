@@ -2,9 +2,9 @@ package io.hearth.server.internal;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.FieldError;
-import io.hearth.api.JsonBodies;
-import io.hearth.api.PathSegments;
-import io.hearth.api.Replies;
+import io.hearth.http.JsonBodies;
+import io.hearth.http.PathSegments;
+import io.hearth.http.Replies;
 import io.hearth.pool.PoolConfig;
 import io.hearth.pool.PoolKey;
 import io.hearth.pool.PoolManager;

@@ -1,8 +1,8 @@
 package io.hearth.server.internal;
 
 import io.hearth.api.ApiException;
-import io.hearth.control.Deployment;
-import io.hearth.control.HearthTags;
+import io.hearth.deployment.Deployment;
+import io.hearth.deployment.HearthTags;
 import io.hearth.sandbox.ReclaimReport;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxDrivers;
@@ -41,7 +41,7 @@ public final class SandboxDriverSet implements AutoCloseable {
 
     /** The driver a deployment runs under: its {@code hearth:isolation} tag, else the server's default. */
     public SandboxDriver forDeployment(Deployment deployment) {
-        String wanted = HearthTags.parse(deployment.tags()).isolation().orElse(defaultDriver.name());
+        String wanted = deployment.settings().isolation().orElse(defaultDriver.name());
         try {
             return open.computeIfAbsent(wanted, name -> SandboxDrivers.open(name, sandboxesDir));
         } catch (SandboxException e) {

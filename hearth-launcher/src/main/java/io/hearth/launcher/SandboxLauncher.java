@@ -1,14 +1,14 @@
-package io.hearth.session;
+package io.hearth.launcher;
 
 import static java.util.Objects.requireNonNull;
 
-import io.hearth.control.Deployment;
+import io.hearth.deployment.Deployment;
 import io.hearth.sandbox.Sandbox;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxException;
 import io.hearth.sandbox.SandboxSpec;
-import io.hearth.session.internal.AgentProbe;
-import io.hearth.session.internal.LogTail;
+import io.hearth.launcher.AgentProbe;
+import io.hearth.launcher.LogTail;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ public final class SandboxLauncher {
         return readinessTimeout;
     }
 
-    AgentProbe probe() {
+    public AgentProbe probe() {
         return probe;
     }
 
@@ -81,8 +81,8 @@ public final class SandboxLauncher {
                     d.code(),
                     d.command(),
                     environment,
-                    SandboxSizing.limits(d.tags()),
-                    SandboxSizing.network(d.tags()),
+                    SandboxSizing.limits(d.settings()),
+                    SandboxSizing.network(d.settings()),
                     logFile(d, sandboxId),
                     Map.of("runtimeId", d.runtimeId(), "version", d.version(), "endpoint", d.endpointName()));
             return drivers.apply(d).start(spec);

@@ -1,6 +1,6 @@
-package io.hearth.session;
+package io.hearth.launcher;
 
-import io.hearth.control.Deployment;
+import io.hearth.deployment.Deployment;
 import java.util.Optional;
 
 /**

@@ -1,4 +1,4 @@
-package io.hearth.control;
+package io.hearth.deployment;
 
 /**
  * Told of control-plane changes that affect live sessions and pools. Called after the change is durable,

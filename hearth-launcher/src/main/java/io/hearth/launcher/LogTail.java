@@ -1,4 +1,4 @@
-package io.hearth.session.internal;
+package io.hearth.launcher;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

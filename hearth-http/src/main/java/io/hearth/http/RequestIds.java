@@ -1,4 +1,4 @@
-package io.hearth.api;
+package io.hearth.http;
 
 import java.util.UUID;
 import org.eclipse.jetty.server.Request;

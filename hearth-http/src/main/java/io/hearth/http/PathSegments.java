@@ -1,4 +1,4 @@
-package io.hearth.api;
+package io.hearth.http;
 
 import java.util.ArrayList;
 import java.util.List;

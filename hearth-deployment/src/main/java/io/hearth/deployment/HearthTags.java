@@ -1,4 +1,4 @@
-package io.hearth.control;
+package io.hearth.deployment;
 
 import java.util.Map;
 import java.util.Optional;

@@ -1,11 +1,14 @@
-package io.hearth.control;
+package io.hearth.deployment;
 
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What the data plane needs to run one version of a runtime behind one endpoint: resolved, immutable facts.
@@ -19,10 +22,11 @@ import java.util.Map;
  * @param environment            the version's environment variables
  * @param idleTimeout            {@code idleRuntimeSessionTimeout}
  * @param maxLifetime            {@code maxLifetime}
- * @param requestHeaderAllowlist extra request headers forwarded to the agent, as configured (case as given)
- * @param serverProtocol         {@code HTTP}, {@code MCP}, {@code A2A} or {@code AGUI}
+ * @param forwardedHeaders       the runtime's {@code requestHeaderAllowlist}, lower-cased once here so the data plane
+ *                               matches header names without re-reading the configuration per request
+ * @param serverProtocol         how the agent is reached in its sandbox
  * @param jwtAuthorized          whether the runtime has a {@code customJWTAuthorizer} (then {@code Authorization} is forwarded)
- * @param tags                   the runtime's tags; {@code hearth:*} tags carry Hearth-native settings
+ * @param settings               the runtime's {@code hearth:*} tags, parsed (they were checked at CreateAgentRuntime)
  */
 public record Deployment(
         String runtimeId,
@@ -35,10 +39,10 @@ public record Deployment(
         Map<String, String> environment,
         Duration idleTimeout,
         Duration maxLifetime,
-        List<String> requestHeaderAllowlist,
-        String serverProtocol,
+        Set<String> forwardedHeaders,
+        ServerProtocol serverProtocol,
         boolean jwtAuthorized,
-        Map<String, String> tags) {
+        HearthTags settings) {
 
     public Deployment {
         requireNonNull(runtimeId, "runtimeId");
@@ -52,7 +56,7 @@ public record Deployment(
         requireNonNull(serverProtocol, "serverProtocol");
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
-        requestHeaderAllowlist = List.copyOf(requestHeaderAllowlist);
-        tags = Map.copyOf(tags);
+        forwardedHeaders = forwardedHeaders.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        requireNonNull(settings, "settings");
     }
 }

@@ -1,4 +1,4 @@
-package io.hearth.control;
+package io.hearth.deployment;
 
 /** The control plane as the data plane sees it: read-only resolution plus change notifications. */
 public interface Deployments {

@@ -1,5 +1,8 @@
-package io.hearth.api;
+package io.hearth.http;
 
+import io.hearth.api.AwsHeaders;
+import io.hearth.api.Json;
+import io.hearth.api.ApiException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import org.eclipse.jetty.http.HttpHeader;

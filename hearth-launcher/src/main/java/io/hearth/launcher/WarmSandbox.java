@@ -1,4 +1,4 @@
-package io.hearth.session;
+package io.hearth.launcher;
 
 import static java.util.Objects.requireNonNull;
 

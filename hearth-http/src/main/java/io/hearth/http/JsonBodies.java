@@ -1,5 +1,7 @@
-package io.hearth.api;
+package io.hearth.http;
 
+import io.hearth.api.Json;
+import io.hearth.api.ApiException;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
