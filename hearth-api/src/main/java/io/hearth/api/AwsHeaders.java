@@ -1,6 +1,6 @@
 package io.hearth.api;
 
-/** Header names of the AgentCore wire contract (contract §2.2, §4.4). */
+/** Header names of the AgentCore wire contract (docs/wire-contract.md §2 and §4). */
 public final class AwsHeaders {
     public static final String REQUEST_ID = "x-amzn-RequestId";
     public static final String ERROR_TYPE = "x-amzn-ErrorType";

@@ -1,6 +1,6 @@
 package io.hearth.api;
 
-/** The modeled AWS error shapes Hearth answers with: wire code and HTTP status (contract §1.4). */
+/** The modeled AWS error shapes Hearth answers with: wire code and HTTP status (docs/wire-contract.md §1.3). */
 public enum ErrorType {
     VALIDATION("ValidationException", 400),
     UNAUTHORIZED("UnauthorizedException", 401),

@@ -7,7 +7,7 @@ import org.eclipse.jetty.util.URIUtil;
 
 /**
  * Splits the raw, still-encoded path and decodes each segment on its own, so that {@code %2F} and {@code %3A}
- * inside an ARN label stay inside their segment (contract §1.2).
+ * inside an ARN label stay inside their segment (docs/wire-contract.md §1.2).
  */
 public final class PathSegments {
     private PathSegments() {}

@@ -26,7 +26,8 @@ public interface Sandbox {
 
     /**
      * Ends the sandbox at once and removes everything it held (processes, workspace, cgroups, network).
-     * Idempotent; returns when nothing of it remains.
+     * Idempotent; returns when nothing of it remains, or, should its teardown hang, after a bounded wait (the stop
+     * grace, then SIGKILL, then some seconds), leaving the rest to the next reclaim.
      */
     void stop();
 }

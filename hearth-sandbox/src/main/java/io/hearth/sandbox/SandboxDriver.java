@@ -27,7 +27,11 @@ public interface SandboxDriver extends AutoCloseable {
      */
     ReclaimReport reclaimLeftovers();
 
-    /** Stops every sandbox this driver started and still runs. */
+    /**
+     * Stops every sandbox this driver started and still runs, including those whose start is under way, and returns
+     * within a bounded time (about ten seconds, however many there are). Afterwards {@link #start} throws a
+     * {@link SandboxException}. Idempotent.
+     */
     @Override
     void close();
 }

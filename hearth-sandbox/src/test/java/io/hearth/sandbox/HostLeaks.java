@@ -12,7 +12,7 @@ import java.util.stream.Stream;
  * Looks at the host itself, not at the driver, for anything a sandbox could leave behind: processes running as its
  * uid, cgroup directories, mounts, its netns and veth, runsc state and its state directory.
  */
-final class HostLeaks {
+public final class HostLeaks {
     static final int UID_BASE = 1_900_000_000;
     private static final int RANGE_BASE = (10 << 24) | (201 << 16);
 
@@ -37,6 +37,29 @@ final class HostLeaks {
         return liveProcesses(proc -> lines(proc.resolve("cgroup")).stream().anyMatch(line -> line.endsWith("/" + id)));
     }
 
+    /** Live processes whose environment holds {@code entry} ({@code NAME=value}): how a test marks what it starts. */
+    public static List<Long> processesWithEnvironment(String entry) {
+        return liveProcesses(proc -> List.of(read(proc.resolve("environ")).split("\0")).contains(entry));
+    }
+
+    /** Live processes whose command line, arguments joined by spaces, contains {@code fragment}. */
+    public static List<Long> processesWithCommandLine(String fragment) {
+        return liveProcesses(proc -> read(proc.resolve("cmdline")).replace('\0', ' ').contains(fragment));
+    }
+
+    /** SIGKILLs the given processes: a failed test's own cleanup, so one failure does not leak into the next. */
+    public static void kill(List<Long> pids) {
+        pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+
+    private static String read(Path file) {
+        try {
+            return new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return ""; // exited while we looked
+        }
+    }
+
     private static List<Long> liveProcesses(java.util.function.Predicate<Path> matches) {
         var found = new ArrayList<Long>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
@@ -52,13 +75,13 @@ final class HostLeaks {
     }
 
     /** A zombie has exited and holds nothing; it waits only for the host's init to reap it. */
-    static boolean isZombie(Path proc) {
+    public static boolean isZombie(Path proc) {
         String stat = String.join(" ", lines(proc.resolve("stat")));
         int end = stat.lastIndexOf(')');
         return end < 0 || stat.length() < end + 3 || stat.charAt(end + 2) == 'Z' || stat.charAt(end + 2) == 'X';
     }
 
-    static boolean isAlive(long pid) {
+    public static boolean isAlive(long pid) {
         return Files.exists(Path.of("/proc", Long.toString(pid))) && !isZombie(Path.of("/proc", Long.toString(pid)));
     }
 

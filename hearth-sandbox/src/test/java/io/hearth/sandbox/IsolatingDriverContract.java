@@ -1,6 +1,7 @@
 package io.hearth.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -326,6 +327,48 @@ abstract class IsolatingDriverContract {
         AgentHttp.invoke(sandbox.agentAddress(), "{\"exit\":3}");
         assertThat(sandbox.exit().get(20, TimeUnit.SECONDS)).isEqualTo(new SandboxExit.Exited(3));
         assertNothingLeft(sandbox);
+    }
+
+    @Test
+    void closeStopsEverySandboxIncludingOneStillStartingAndRefusesLaterStarts() throws Exception {
+        Path closingRoot = work.resolve("closing").resolve("sandboxes");
+        SandboxDriver closing = SandboxDrivers.open(driverName(), closingRoot);
+        try {
+            var started = new ArrayList<Sandbox>();
+            for (int i = 0; i < 3; i++) {
+                started.add(closing.start(TestAgents.spec(counterCode, "agent.py", TestAgents.limits(1, 256, 64, 16),
+                        NetworkMode.NONE, logs)));
+            }
+            SandboxSpec racingSpec = TestAgents.spec(counterCode, "agent.py", TestAgents.limits(1, 256, 64, 16),
+                    NetworkMode.NONE, logs);
+            var racing = new java.util.concurrent.FutureTask<>(() -> closing.start(racingSpec));
+            Thread.ofPlatform().name("racing-start").start(racing);
+
+            long begin = System.nanoTime();
+            closing.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - begin);
+
+            assertThat(took).isLessThan(Duration.ofSeconds(10));
+            try {
+                started.add(racing.get(30, TimeUnit.SECONDS)); // it won the race: then close() stopped it
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(SandboxException.class).hasMessageContaining("driver closed");
+            }
+            for (Sandbox sandbox : started) {
+                assertThat(sandbox.exit()).isDone();
+                assertThat(HostLeaks.of(sandbox.id(), HostLeaks.slot(sandbox.agentAddress()),
+                        closingRoot.resolve(driverName()))).as("what sandbox %s left", sandbox.id()).isEmpty();
+            }
+            assertThat(HostLeaks.of(racingSpec.id(), -1, closingRoot.resolve(driverName())))
+                    .as("what the racing start left").isEmpty();
+            assertThatThrownBy(() -> closing.start(TestAgents.spec(counterCode, "agent.py",
+                    TestAgents.limits(1, 256, 64, 16), NetworkMode.NONE, logs)))
+                    .isInstanceOf(SandboxException.class)
+                    .hasMessageContaining("driver closed");
+        } finally {
+            closing.close();
+            closing.reclaimLeftovers();
+        }
     }
 
     @Test

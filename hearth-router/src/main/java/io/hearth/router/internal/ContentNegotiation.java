@@ -3,7 +3,7 @@ package io.hearth.router.internal;
 import java.nio.ByteBuffer;
 
 /**
- * Resolves the Content-Type and Accept hazards of contract §4.7, so that agents built with the official
+ * Resolves the Content-Type and Accept hazards of docs/wire-contract.md §4, so that agents built with the official
  * TypeScript SDK (which answers 415 to anything but JSON or text, and 406 to a stream nobody accepted)
  * serve the defaults of every AWS client:
  * <ul>

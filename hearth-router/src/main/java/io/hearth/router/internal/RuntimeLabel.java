@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code {agentRuntimeArn}} path label: a full runtime ARN, or a runtime id with {@code accountId} in the
- * query (contract §2.1). Returns the runtime id once the ARN's region and account are this Hearth's.
+ * query (docs/wire-contract.md §2). Returns the runtime id once the ARN's region and account are this Hearth's.
  */
 public final class RuntimeLabel {
     private static final Pattern ARN = Pattern.compile(

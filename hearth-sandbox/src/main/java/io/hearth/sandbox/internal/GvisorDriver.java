@@ -40,6 +40,9 @@ public final class GvisorDriver extends IsolatedDriver {
     private static final long HOST_TASKS_BASE = 128;
     private static final long HOST_TASKS_PER_GUEST_TASK = 16;
 
+    /** runsc kill answers in ~0.1 s; past this, stop() stops asking and kills. */
+    private static final Duration REQUEST_STOP_TIMEOUT = Duration.ofSeconds(5);
+
     private final Path runscRoot;
     private final Path rootfs;
 
@@ -79,7 +82,7 @@ public final class GvisorDriver extends IsolatedDriver {
         // state behind. runsc kill delivers SIGTERM to the agent, which ends and lets the CLI clean up (~0.1 s).
         var argv = new ArrayList<>(runsc());
         argv.addAll(List.of("kill", sandbox.id(), "TERM"));
-        HostCommand.run(argv, "");
+        HostCommand.run(argv, "", REQUEST_STOP_TIMEOUT);
     }
 
     @Override

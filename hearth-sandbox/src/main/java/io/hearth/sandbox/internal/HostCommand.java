@@ -1,14 +1,27 @@
 package io.hearth.sandbox.internal;
 
 import io.hearth.sandbox.SandboxException;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a short host tool (ip, nft, mount, runsc) to completion and reports its failure with its own words. */
+/**
+ * Runs a short host tool (ip, nft, mount, runsc) to completion and reports its failure with its own words.
+ *
+ * <p>Input and output go through temporary files rather than pipes: nothing then waits on the tool's streams, so the
+ * timeout holds even when the tool hangs, or leaves a child behind that keeps its output open.
+ */
 final class HostCommand {
-    private static final long TIMEOUT_SECONDS = 30;
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final File NO_INPUT = new File("/dev/null");
+    /** How long killed processes get to disappear before the caller is told, so none outlives the failure it reports. */
+    private static final Duration KILL_WAIT = Duration.ofSeconds(2);
 
     private HostCommand() {}
 
@@ -20,30 +33,98 @@ final class HostCommand {
 
     /** Runs argv, feeding {@code input} (may be empty) on stdin; never throws for a non-zero exit. */
     static Result run(List<String> argv, String input) {
-        Process process;
-        try {
-            process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new SandboxException("cannot run " + argv.getFirst() + ": " + e.getMessage(), e);
+        return run(argv, input, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Runs argv for at most {@code timeout}; past it, kills the tool and every process it started and throws.
+     * Never throws for a non-zero exit.
+     */
+    static Result run(List<String> argv, String input, Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout: " + timeout + " (expected: positive)");
         }
-        try (var stdin = process.getOutputStream()) {
-            stdin.write(input.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // The tool may exit before reading its input; its exit code and output tell what happened.
-        }
+        String command = String.join(" ", argv);
+        Path in = null;
+        Path out = null;
         try {
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new SandboxException(String.join(" ", argv) + ": still running after " + TIMEOUT_SECONDS + " s");
+            out = Files.createTempFile("hearth-cmd-", ".out");
+            var builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile());
+            if (input.isEmpty()) {
+                builder.redirectInput(NO_INPUT);
+            } else {
+                in = Files.createTempFile("hearth-cmd-", ".in");
+                Files.writeString(in, input);
+                builder.redirectInput(in.toFile());
             }
-            return new Result(process.exitValue(), output);
+            Process process;
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                throw new SandboxException("cannot run " + argv.getFirst() + ": " + e.getMessage(), e);
+            }
+            try {
+                if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                    int killed = killTree(process);
+                    throw new SandboxException(command + ": still running after " + timeout.toMillis()
+                            + " ms (expected: done within its timeout); killed it and " + killed + " processes it started");
+                }
+            } catch (InterruptedException e) {
+                killTree(process);
+                Thread.currentThread().interrupt();
+                throw new SandboxException(command + ": interrupted; killed it and the processes it started", e);
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
-            throw new SandboxException("cannot read the output of " + argv.getFirst() + ": " + e.getMessage(), e);
+            throw new SandboxException("cannot pass input or output of " + command + " through a temporary file: "
+                    + e.getMessage(), e);
+        } finally {
+            deleteQuietly(in);
+            deleteQuietly(out);
+        }
+    }
+
+    /**
+     * SIGKILLs the tool and its descendants, children first while the tool still holds them as descendants, and waits
+     * briefly for them to go. Returns how many descendants it found.
+     */
+    private static int killTree(Process process) {
+        var killed = new ArrayList<ProcessHandle>();
+        // A child may fork while we kill: look again until a pass finds nothing new.
+        for (int pass = 0; pass < 5; pass++) {
+            List<ProcessHandle> found = process.descendants().filter(p -> !killed.contains(p)).toList();
+            if (found.isEmpty()) {
+                break;
+            }
+            found.forEach(ProcessHandle::destroyForcibly);
+            killed.addAll(found);
+        }
+        process.destroyForcibly();
+        long deadline = System.nanoTime() + KILL_WAIT.toNanos();
+        try {
+            process.waitFor(KILL_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+            for (ProcessHandle child : killed) {
+                long left = deadline - System.nanoTime();
+                if (left > 0 && child.isAlive()) {
+                    child.onExit().get(left, TimeUnit.NANOSECONDS);
+                }
+            }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new SandboxException(String.join(" ", argv) + ": interrupted", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // still dying: SIGKILL cannot be refused, only delayed (a process in uninterruptible sleep)
+        }
+        return killed.size();
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a temporary file nobody reads again; the next boot's /tmp cleanup takes it
         }
     }
 

@@ -45,6 +45,7 @@ abstract class IsolatedDriver implements SandboxDriver {
     final Duration stopGrace;
     private final Map<String, IsolatedSandbox> running = new ConcurrentHashMap<>();
     private final NetworkPool networks = new NetworkPool(2);
+    private final DriverLifecycle lifecycle = new DriverLifecycle(name());
 
     IsolatedDriver(Path stateRoot, Duration stopGrace) {
         this.stateRoot = requireNonNull(stateRoot, "stateRoot").toAbsolutePath().normalize();
@@ -87,6 +88,24 @@ abstract class IsolatedDriver implements SandboxDriver {
     @Override
     public final Sandbox start(SandboxSpec spec) {
         requireNonNull(spec, "spec");
+        lifecycle.beginStart(spec.id());
+        try {
+            IsolatedSandbox sandbox = launch(spec);
+            // Registered only while the driver is open; a start that lost the race with close() stops what it made.
+            if (!lifecycle.register(() -> {
+                running.put(sandbox.id(), sandbox);
+                sandbox.exit().whenComplete((exit, failure) -> running.remove(sandbox.id()));
+            })) {
+                sandbox.discard();
+                throw lifecycle.closedError(sandbox.id());
+            }
+            return sandbox;
+        } finally {
+            lifecycle.endStart();
+        }
+    }
+
+    private IsolatedSandbox launch(SandboxSpec spec) {
         String id = spec.id();
         Path dir = stateRoot.resolve(id);
         Path workspace = dir.resolve("workspace");
@@ -127,17 +146,22 @@ abstract class IsolatedDriver implements SandboxDriver {
             LOG.debug("sandbox {}: launched in {} ms (network and cgroups {} ms, workspace {} ms, spawn {} ms)", id,
                     millis(System.nanoTime() - t0), millis(t1 - t0), millis(t2 - t1), millis(System.nanoTime() - t2));
             var address = new InetSocketAddress(network.sandboxAddress(), AGENT_PORT);
-            var sandbox = new IsolatedSandbox(this, id, dir, process, address, cgroup, lease, spec.limits());
-            running.put(id, sandbox);
-            sandbox.exit().whenComplete((exit, failure) -> running.remove(id));
-            return sandbox;
+            // From here the sandbox's own teardown releases everything: nothing below may throw.
+            return new IsolatedSandbox(this, id, dir, process, address, cgroup, lease, spec.limits());
         } catch (IOException | RuntimeException e) {
             if (process != null) {
                 process.destroyForcibly();
             }
-            cgroup.killAll(Duration.ofSeconds(5));
-            release(id, dir, cgroup, lease.slot());
-            lease.release();
+            try {
+                cgroup.killAll(Duration.ofSeconds(5));
+                release(id, dir, cgroup, lease.slot());
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+                LOG.warn("sandbox {}: cleanup after a failed start failed; reclaim at the next start removes the rest",
+                        id, cleanup);
+            } finally {
+                lease.release();
+            }
             if (e instanceof SandboxException se) {
                 throw new SandboxException("sandbox " + id + ": cannot start: " + se.getMessage(), se);
             }
@@ -244,6 +268,6 @@ abstract class IsolatedDriver implements SandboxDriver {
     @Override
     public void close() {
         networks.close();
-        running.values().parallelStream().forEach(IsolatedSandbox::stop);
+        lifecycle.close(() -> List.copyOf(running.values()), stopGrace);
     }
 }

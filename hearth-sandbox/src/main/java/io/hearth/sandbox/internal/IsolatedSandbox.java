@@ -1,7 +1,7 @@
 package io.hearth.sandbox.internal;
 
+import io.hearth.api.Workers;
 import io.hearth.sandbox.ResourceLimits;
-import io.hearth.sandbox.Sandbox;
 import io.hearth.sandbox.SandboxExit;
 import io.hearth.sandbox.SandboxUsage;
 import java.net.InetSocketAddress;
@@ -9,18 +9,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A running namespaces or gVisor sandbox: its launcher process, and the teardown that follows the launcher's exit. */
-final class IsolatedSandbox implements Sandbox {
+final class IsolatedSandbox implements DriverLifecycle.Stoppable {
     private static final Logger LOG = LoggerFactory.getLogger(IsolatedSandbox.class);
-    private static final Executor TEARDOWN = Executors.newVirtualThreadPerTaskExecutor();
+    /** Runs each sandbox's teardown once its launcher has ended: host tools, unmounts and file removal. */
+    private static final Workers TEARDOWN = Workers.bounded("hearth-isolated-teardown", 16, 100_000);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+    /** After SIGKILL, how long stop() waits for the teardown (host tools, unmounts) before it returns anyway. */
+    private static final Duration TEARDOWN_WAIT = KILL_TIMEOUT.plusSeconds(20);
 
     private final IsolatedDriver driver;
     private final String id;
@@ -43,8 +43,9 @@ final class IsolatedSandbox implements Sandbox {
         this.cgroup = cgroup;
         this.lease = lease;
         this.limits = limits;
-        // Teardown runs host tools and deletes files: not on the JDK's process reaper thread.
-        launcher.onExit().thenRunAsync(this::ended, TEARDOWN);
+        // Teardown runs host tools and deletes files: not on the JDK's process reaper thread, unless the teardown
+        // workers refuse it, since an exit nobody completes would block every stop() after it.
+        launcher.onExit().whenComplete((p, failure) -> DriverLifecycle.runOrInline(TEARDOWN, this::ended));
     }
 
     Process launcher() {
@@ -56,36 +57,31 @@ final class IsolatedSandbox implements Sandbox {
     }
 
     private void ended() {
-        SandboxExit why;
+        // Until the cgroup tells otherwise: whatever goes wrong below, the exit completes with this.
+        int code = launcher.exitValue();
+        SandboxExit why = stopRequested.get() ? new SandboxExit.Stopped()
+                : code > 128 ? new SandboxExit.Signalled(code - 128) : new SandboxExit.Exited(code);
         try {
             // The launcher is gone; whatever it left inside (a daemonized child, runsc's sandbox) goes too.
             if (!cgroup.killAll(KILL_TIMEOUT)) {
                 LOG.warn("sandbox {}: processes {} survived SIGKILL for {}", id, cgroup.pids(), KILL_TIMEOUT);
             }
-            long oomKills = cgroup.oomKills();
-            driver.release(id, dir, cgroup, lease.slot());
-            int code = launcher.exitValue();
-            if (stopRequested.get()) {
-                why = new SandboxExit.Stopped();
-            } else if (oomKills > 0) {
+            if (!stopRequested.get() && cgroup.oomKills() > 0) {
                 why = new SandboxExit.OutOfMemory(limits.memoryBytes());
-            } else if (code > 128) {
-                why = new SandboxExit.Signalled(code - 128);
-            } else {
-                why = new SandboxExit.Exited(code);
             }
+            driver.release(id, dir, cgroup, lease.slot());
         } catch (RuntimeException e) {
             LOG.warn("sandbox {}: teardown failed; reclaim at the next start removes the rest", id, e);
-            why = stopRequested.get() ? new SandboxExit.Stopped() : new SandboxExit.Exited(launcher.exitValue());
         } finally {
             try {
                 lease.release();
             } catch (RuntimeException e) {
                 LOG.warn("sandbox {}: cannot release network slot {}", id, lease.slot(), e);
+            } finally {
+                LOG.debug("sandbox {} ended: {}", id, why.detail());
+                exit.complete(why);
             }
         }
-        LOG.debug("sandbox {} ended: {}", id, why.detail());
-        exit.complete(why);
     }
 
     @Override
@@ -109,20 +105,42 @@ final class IsolatedSandbox implements Sandbox {
     }
 
     @Override
-    public void stop() {
-        if (stopRequested.compareAndSet(false, true) && launcher.isAlive()) {
-            driver.requestStop(this);
-            try {
-                if (!launcher.waitFor(driver.stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
-                    cgroup.killAll(KILL_TIMEOUT);
-                    launcher.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                cgroup.killAll(KILL_TIMEOUT);
-                launcher.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+    public boolean requestStop() {
+        if (!stopRequested.compareAndSet(false, true) || !launcher.isAlive()) {
+            return false;
         }
-        exit.join();
+        try {
+            driver.requestStop(this);
+        } catch (RuntimeException e) {
+            LOG.warn("sandbox {}: cannot ask its agent to end; killing it", id, e);
+            forceStop();
+        }
+        return true;
+    }
+
+    @Override
+    public CompletableFuture<?> processExit() {
+        return launcher.onExit();
+    }
+
+    @Override
+    public void forceStop() {
+        try {
+            cgroup.killAll(KILL_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.warn("sandbox {}: cannot kill the processes of its cgroup", id, e);
+        } finally {
+            launcher.destroyForcibly();
+        }
+    }
+
+    @Override
+    public void stop() {
+        DriverLifecycle.stopOne(this, driver.stopGrace, TEARDOWN_WAIT);
+    }
+
+    /** For a start that lost the race with close(): kills it without a grace. */
+    void discard() {
+        DriverLifecycle.discard(this, TEARDOWN_WAIT);
     }
 }

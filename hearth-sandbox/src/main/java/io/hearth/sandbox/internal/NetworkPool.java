@@ -1,11 +1,11 @@
 package io.hearth.sandbox.internal;
 
+import io.hearth.api.Workers;
 import io.hearth.sandbox.NetworkMode;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 final class NetworkPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkPool.class);
-    private static final Executor FILLER = Executors.newVirtualThreadPerTaskExecutor();
+    /** At most one filler per mode and pool runs at a time (see {@code filling}); the queue takes other pools' turns. */
+    private static final Workers FILLER = Workers.bounded("hearth-network-filler", NetworkMode.values().length, 64);
 
     record Prepared(NetworkSlots.Lease lease, SandboxNetwork network) {}
 
@@ -66,20 +67,27 @@ final class NetworkPool implements AutoCloseable {
         if (size == 0 || closed || !filling.get(mode).compareAndSet(false, true)) {
             return;
         }
-        FILLER.execute(() -> {
-            try {
-                while (!closed && ready.get(mode).size() < size) {
-                    ready.get(mode).add(prepare(mode));
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("cannot prepare a {} sandbox network ahead; sandboxes will make their own", mode, e);
-            } finally {
-                filling.get(mode).set(false);
+        try {
+            FILLER.execute(() -> fill(mode));
+        } catch (RejectedExecutionException e) {
+            filling.get(mode).set(false);
+            LOG.warn("cannot prepare a {} sandbox network ahead ({}); sandboxes will make their own", mode, e.getMessage());
+        }
+    }
+
+    private void fill(NetworkMode mode) {
+        try {
+            while (!closed && ready.get(mode).size() < size) {
+                ready.get(mode).add(prepare(mode));
             }
-            if (closed) {
-                drain();
-            }
-        });
+        } catch (RuntimeException e) {
+            LOG.warn("cannot prepare a {} sandbox network ahead; sandboxes will make their own", mode, e);
+        } finally {
+            filling.get(mode).set(false);
+        }
+        if (closed) {
+            drain();
+        }
     }
 
     @Override

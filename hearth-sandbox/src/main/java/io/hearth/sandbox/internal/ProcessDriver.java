@@ -2,6 +2,7 @@ package io.hearth.sandbox.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hearth.api.Workers;
 import io.hearth.sandbox.ReclaimReport;
 import io.hearth.sandbox.Sandbox;
 import io.hearth.sandbox.SandboxDriver;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class ProcessDriver implements SandboxDriver {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessDriver.class);
 
-    private static final java.util.concurrent.Executor TEARDOWN = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    /** Runs each sandbox's teardown once its process has ended: it forks /bin/kill and deletes files. */
+    private static final Workers TEARDOWN = Workers.bounded("hearth-process-teardown", 16, 100_000);
+    /** After SIGKILL, how long stop() waits for the teardown that follows before it returns anyway. */
+    private static final Duration TEARDOWN_WAIT = Duration.ofSeconds(10);
 
     private final Path stateRoot;
     private final Duration stopGrace;
@@ -43,6 +46,7 @@ public final class ProcessDriver implements SandboxDriver {
             new java.util.concurrent.atomic.AtomicInteger(new java.util.Random().nextInt(10_000));
 
     private final Map<String, ProcessSandbox> running = new ConcurrentHashMap<>();
+    private final DriverLifecycle lifecycle = new DriverLifecycle("process");
 
     public ProcessDriver(Path stateRoot, Duration stopGrace) {
         this.stateRoot = requireNonNull(stateRoot, "stateRoot");
@@ -67,6 +71,15 @@ public final class ProcessDriver implements SandboxDriver {
 
     @Override
     public Sandbox start(SandboxSpec spec) {
+        lifecycle.beginStart(spec.id());
+        try {
+            return startCounted(spec);
+        } finally {
+            lifecycle.endStart();
+        }
+    }
+
+    private Sandbox startCounted(SandboxSpec spec) {
         Path dir = stateRoot.resolve(spec.id());
         Path workspace = dir.resolve("workspace");
         try {
@@ -97,11 +110,21 @@ public final class ProcessDriver implements SandboxDriver {
             ProcessTree.deleteRecursively(dir);
             throw new SandboxException("sandbox " + spec.id() + ": cannot start " + spec.command() + ": " + e.getMessage(), e);
         }
-        var handle = process.toHandle();
-        LeftoverRecord.write(dir, handle);
         var sandbox = new ProcessSandbox(spec.id(), dir, process, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        running.put(spec.id(), sandbox);
-        sandbox.exit().whenComplete((exit, failure) -> running.remove(spec.id()));
+        try {
+            LeftoverRecord.write(dir, process.toHandle());
+        } catch (RuntimeException e) {
+            DriverLifecycle.discard(sandbox, TEARDOWN_WAIT);
+            throw new SandboxException("sandbox " + spec.id() + ": cannot record its process: " + e.getMessage(), e);
+        }
+        // Registered only while the driver is open; a start that lost the race with close() stops what it made.
+        if (!lifecycle.register(() -> {
+            running.put(spec.id(), sandbox);
+            sandbox.exit().whenComplete((exit, failure) -> running.remove(spec.id()));
+        })) {
+            DriverLifecycle.discard(sandbox, TEARDOWN_WAIT);
+            throw lifecycle.closedError(spec.id());
+        }
         return sandbox;
     }
 
@@ -125,7 +148,7 @@ public final class ProcessDriver implements SandboxDriver {
 
     @Override
     public void close() {
-        running.values().parallelStream().forEach(ProcessSandbox::stop);
+        lifecycle.close(() -> List.copyOf(running.values()), stopGrace);
     }
 
     private static Map<String, String> baseEnvironment(Path workspace) {
@@ -167,7 +190,7 @@ public final class ProcessDriver implements SandboxDriver {
         }
     }
 
-    private final class ProcessSandbox implements Sandbox {
+    private final class ProcessSandbox implements DriverLifecycle.Stoppable {
         private final String id;
         private final Path dir;
         private final Process process;
@@ -180,14 +203,12 @@ public final class ProcessDriver implements SandboxDriver {
             this.dir = dir;
             this.process = process;
             this.address = address;
-            // Teardown forks /bin/kill and deletes files: not on the JDK's process reaper thread.
-            process.onExit().thenRunAsync(this::ended, TEARDOWN);
+            // Teardown forks /bin/kill and deletes files: not on the JDK's process reaper thread, unless the
+            // teardown workers refuse it, since an exit nobody completes would block every stop() after it.
+            process.onExit().whenComplete((p, failure) -> DriverLifecycle.runOrInline(TEARDOWN, this::ended));
         }
 
         private void ended() {
-            // The leader is gone; anything it forked into the group goes with it.
-            ProcessTree.killGroup(process.toHandle());
-            ProcessTree.deleteRecursively(dir);
             int code = process.exitValue();
             SandboxExit why;
             if (stopRequested.get()) {
@@ -197,8 +218,16 @@ public final class ProcessDriver implements SandboxDriver {
             } else {
                 why = new SandboxExit.Exited(code);
             }
-            LOG.debug("sandbox {} ended: {}", id, why.detail());
-            exit.complete(why);
+            try {
+                // The leader is gone; anything it forked into the group goes with it.
+                ProcessTree.killGroup(process.toHandle());
+                ProcessTree.deleteRecursively(dir);
+            } catch (RuntimeException e) {
+                LOG.warn("sandbox {}: teardown failed; reclaim at the next start removes the rest", id, e);
+            } finally {
+                LOG.debug("sandbox {} ended: {}", id, why.detail());
+                exit.complete(why);
+            }
         }
 
         @Override
@@ -217,19 +246,38 @@ public final class ProcessDriver implements SandboxDriver {
         }
 
         @Override
-        public void stop() {
-            if (stopRequested.compareAndSet(false, true) && process.isAlive()) {
-                ProcessTree.signalGroup(process.toHandle(), "TERM");
-                try {
-                    if (!process.waitFor(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
-                        ProcessTree.killGroup(process.toHandle());
-                    }
-                } catch (InterruptedException e) {
-                    ProcessTree.killGroup(process.toHandle());
-                    Thread.currentThread().interrupt();
-                }
+        public boolean requestStop() {
+            if (!stopRequested.compareAndSet(false, true) || !process.isAlive()) {
+                return false;
             }
-            exit.join();
+            try {
+                ProcessTree.signalGroup(process.toHandle(), "TERM");
+            } catch (RuntimeException e) {
+                LOG.warn("sandbox {}: cannot send SIGTERM to its process group; killing it", id, e);
+                forceStop();
+            }
+            return true;
+        }
+
+        @Override
+        public CompletableFuture<?> processExit() {
+            return process.onExit();
+        }
+
+        @Override
+        public void forceStop() {
+            try {
+                ProcessTree.killGroup(process.toHandle());
+            } catch (RuntimeException e) {
+                LOG.warn("sandbox {}: cannot signal its process group; killing its processes one by one", id, e);
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }
+
+        @Override
+        public void stop() {
+            DriverLifecycle.stopOne(this, stopGrace, TEARDOWN_WAIT);
         }
     }
 
