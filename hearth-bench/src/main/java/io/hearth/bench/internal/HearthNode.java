@@ -33,30 +33,43 @@ public final class HearthNode implements AutoCloseable {
     private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    private final HearthServer server;
+    private final AutoCloseable server;
+    private final int port;
+    private final String isolation;
     private final Path dataDir;
     private final HttpClient http;
     private final String base;
 
-    private HearthNode(HearthServer server, Path dataDir, HttpClient http) {
+    private HearthNode(AutoCloseable server, int port, String isolation, Path dataDir, HttpClient http) {
         this.server = server;
+        this.port = port;
+        this.isolation = isolation;
         this.dataDir = dataDir;
         this.http = http;
-        this.base = server.endpoint().toString();
+        this.base = "http://" + Ports.hostPort(Ports.loopback(port));
     }
 
     /** Starts a server with {@code isolation} on a free loopback port, data under {@code dataDir}. */
     public static HearthNode start(String isolation, Path dataDir, HttpClient http) {
         var config = ServerConfig.defaults(dataDir).withPort(0).withIsolation(isolation);
-        return new HearthNode(HearthServer.start(config), dataDir, http);
+        HearthServer server = HearthServer.start(config);
+        return new HearthNode(server, server.port(), server.isolation(), dataDir, http);
+    }
+
+    /**
+     * A server running in another process on this machine, listening on loopback {@code port} with its data under
+     * {@code dataDir}; closing the node leaves that process alone (its owner stops it).
+     */
+    public static HearthNode attach(int port, String isolation, Path dataDir, HttpClient http) {
+        return new HearthNode(() -> {}, port, isolation, dataDir, http);
     }
 
     public InetSocketAddress address() {
-        return Ports.loopback(server.port());
+        return Ports.loopback(port);
     }
 
     public String isolation() {
-        return server.isolation();
+        return isolation;
     }
 
     /** A session id AgentCore accepts (33+ characters), unique to this run. */
@@ -184,6 +197,10 @@ public final class HearthNode implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        try {
+            server.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop Hearth on port " + port + ": " + e.getMessage(), e);
+        }
     }
 }
