@@ -16,12 +16,17 @@ public final class JsonBodies {
 
     /** The body as JSON; an empty body is an empty object. */
     public static JsonNode read(Request request, int maxBytes) {
+        long declared = request.getLength();
+        if (declared > maxBytes) {
+            // Refused before a byte is read: a client waiting on Expect: 100-continue never has to send it.
+            throw ApiException.cannotParse("request body: " + declared + " bytes (expected: at most " + maxBytes + " bytes)");
+        }
         byte[] bytes;
         try {
             bytes = Content.Source.asByteArrayAsync(request, maxBytes).get();
         } catch (ExecutionException e) {
             throw ApiException.cannotParse("request body: larger than " + maxBytes + " bytes or unreadable ("
-                    + e.getCause().getMessage() + ")");
+                    + e.getCause().getMessage() + ") (expected: at most " + maxBytes + " bytes of JSON)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.internal("interrupted while reading the request body", e);

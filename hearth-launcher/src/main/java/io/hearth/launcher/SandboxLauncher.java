@@ -7,8 +7,6 @@ import io.hearth.sandbox.Sandbox;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxException;
 import io.hearth.sandbox.SandboxSpec;
-import io.hearth.launcher.AgentProbe;
-import io.hearth.launcher.LogTail;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
@@ -48,8 +46,9 @@ public final class SandboxLauncher {
         this.meters = requireNonNull(meters, "meters");
     }
 
+    /** @throws LaunchException when no driver can serve the deployment */
     public String driverName(Deployment deployment) {
-        return drivers.apply(deployment).name();
+        return driverFor(deployment).name();
     }
 
     public Path logFile(Deployment deployment, String sandboxId) {
@@ -85,7 +84,7 @@ public final class SandboxLauncher {
                     SandboxSizing.network(d.settings()),
                     logFile(d, sandboxId),
                     Map.of("runtimeId", d.runtimeId(), "version", d.version(), "endpoint", d.endpointName()));
-            return drivers.apply(d).start(spec);
+            return driverFor(d).start(spec);
         } catch (SandboxException | IllegalArgumentException e) {
             throw new LaunchException("the agent could not be started: " + e.getMessage(), e);
         }
@@ -117,6 +116,17 @@ public final class SandboxLauncher {
                 ? "the agent did not answer GET /ping with 200 within " + readinessTimeout.toSeconds() + " s"
                 : "the agent ended during start-up (" + sandbox.exit().getNow(null).detail() + ")";
         throw new LaunchException(why + LogTail.of(logFile(d, sandbox.id())), null);
+    }
+
+    /** The deployment's driver; whatever the choice fails with becomes a launch failure, never an API error. */
+    private SandboxDriver driverFor(Deployment d) {
+        try {
+            return drivers.apply(d);
+        } catch (LaunchException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new LaunchException("the sandbox driver could not be chosen: " + e.getMessage(), e);
+        }
     }
 
     /** A sandbox could not be started or did not become ready; the message says which and why. */

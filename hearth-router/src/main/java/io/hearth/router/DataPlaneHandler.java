@@ -6,8 +6,10 @@ import io.hearth.api.ApiException;
 import io.hearth.api.AwsHeaders;
 import io.hearth.api.AwsIdentity;
 import io.hearth.api.FieldError;
+import io.hearth.api.Workers;
 import io.hearth.http.JsonBodies;
 import io.hearth.http.PathSegments;
+import io.hearth.http.Refusals;
 import io.hearth.http.Replies;
 import io.hearth.http.RequestIds;
 import io.hearth.deployment.Deployment;
@@ -17,18 +19,22 @@ import io.hearth.router.internal.AgentRequestBody;
 import io.hearth.router.AgentTimeouts;
 import io.hearth.router.internal.CallerInputs;
 import io.hearth.router.internal.ContentNegotiation;
+import io.hearth.router.internal.ModeledHeader;
 import io.hearth.router.internal.RuntimeLabel;
+import io.hearth.router.internal.SessionErrors;
 import io.hearth.session.Exchange;
+import io.hearth.session.SessionException;
 import io.hearth.session.SessionKey;
 import io.hearth.session.SessionManager;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -39,7 +45,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The data plane: InvokeAgentRuntime, StopRuntimeSession and GetAgentCard. Resolves runtime, endpoint and
  * session, then hands the exchange to an {@link AgentCall}; it decides nothing about capacity.
- * Paths it does not serve return false, so the control plane can share the port (contract §6a).
+ * Paths it does not serve return false, so the control plane can share the port (docs/wire-contract.md §1.1).
  */
 public final class DataPlaneHandler extends Handler.Abstract {
     /** AgentCore's payload limit: 100,000,000 bytes, enforced while streaming. */
@@ -47,7 +53,13 @@ public final class DataPlaneHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataPlaneHandler.class);
     private static final Pattern CLIENT_TOKEN = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256}");
-    /** Draining a refused body lets HTTP/1.1 clients read the error; beyond this much the connection is cut instead. */
+    /**
+     * Requests on the path that may block (cold starts, the store, stops) at once, and waiting for a turn; beyond
+     * that a request is throttled. Generous: a cold start mostly waits on the agent, not on this node.
+     */
+    public static final int MAX_SLOW_RUNNING = 4_096;
+    public static final int MAX_SLOW_QUEUED = 4_096;
+    /** A refused body up to this size is read and dropped so an HTTP/1.1 client hears the refusal; a larger one is cut. */
     private static final long MAX_DRAIN_BYTES = 4 * MAX_PAYLOAD_BYTES;
 
     private final Deployments deployments;
@@ -56,16 +68,43 @@ public final class DataPlaneHandler extends Handler.Abstract {
     private final AwsIdentity identity;
     private final AgentTimeouts timeouts;
     private final long maxPayloadBytes;
+    private final Workers slowPath;
+    private final boolean ownsSlowPath;
 
     public DataPlaneHandler(Deployments deployments, SessionManager sessions, HttpClient agentClient,
             AwsIdentity identity, AgentTimeouts timeouts, long maxPayloadBytes) {
+        this(deployments, sessions, agentClient, identity, timeouts, maxPayloadBytes,
+                Workers.bounded("hearth-data-plane", MAX_SLOW_RUNNING, MAX_SLOW_QUEUED), true);
+    }
+
+    /** With the caller's executor for the path that may block; the caller closes it. */
+    public DataPlaneHandler(Deployments deployments, SessionManager sessions, HttpClient agentClient,
+            AwsIdentity identity, AgentTimeouts timeouts, long maxPayloadBytes, Workers slowPath) {
+        this(deployments, sessions, agentClient, identity, timeouts, maxPayloadBytes, slowPath, false);
+    }
+
+    private DataPlaneHandler(Deployments deployments, SessionManager sessions, HttpClient agentClient,
+            AwsIdentity identity, AgentTimeouts timeouts, long maxPayloadBytes, Workers slowPath, boolean ownsSlowPath) {
         super(InvocationType.NON_BLOCKING);
         this.deployments = requireNonNull(deployments, "deployments");
         this.sessions = requireNonNull(sessions, "sessions");
         this.agentClient = requireNonNull(agentClient, "agentClient");
         this.identity = requireNonNull(identity, "identity");
         this.timeouts = requireNonNull(timeouts, "timeouts");
+        if (maxPayloadBytes < 1) {
+            throw new IllegalArgumentException("maxPayloadBytes: " + maxPayloadBytes + " (expected: positive)");
+        }
         this.maxPayloadBytes = maxPayloadBytes;
+        this.slowPath = requireNonNull(slowPath, "slowPath");
+        this.ownsSlowPath = ownsSlowPath;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        if (ownsSlowPath) {
+            slowPath.close(Duration.ofSeconds(1));
+        }
     }
 
     /** Whether a request is for the data plane: the router between planes asks this first. */
@@ -75,7 +114,8 @@ public final class DataPlaneHandler extends Handler.Abstract {
 
     /**
      * Never blocks the calling (network) thread: an invocation on a warm session of a resolved deployment is
-     * proxied at once; anything that may wait (a cold start, the store, a stop) continues on a virtual thread.
+     * proxied at once; anything that may wait (a cold start, the store, a stop) continues on the bounded slow-path
+     * executor, and is throttled (429) when that is full.
      */
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
@@ -84,10 +124,20 @@ public final class DataPlaneHandler extends Handler.Abstract {
         if (route == Route.NONE) {
             return false;
         }
+        if (route == Route.INVOKE && request.getLength() > maxPayloadBytes) {
+            // Refused before a byte of the body is read, and before anything else is looked at.
+            Refusals.refuseAndClose(request, response, tooLarge(request.getLength()), callback, MAX_DRAIN_BYTES);
+            return true;
+        }
         if (route == Route.INVOKE && invokeWarm(request, response, callback, path.get(1))) {
             return true;
         }
-        Thread.ofVirtual().name("hearth-data-plane").start(() -> handleBlocking(route, path, request, response, callback));
+        try {
+            slowPath.execute(() -> handleBlocking(route, path, request, response, callback));
+        } catch (RejectedExecutionException e) {
+            refuse(request, response, callback, new ApiException.Throttling(
+                    "Rate exceeded: too many data-plane requests waiting; retry later (" + e.getMessage() + ")"));
+        }
         return true;
     }
 
@@ -101,6 +151,8 @@ public final class DataPlaneHandler extends Handler.Abstract {
             }
         } catch (ApiException e) {
             refuse(request, response, callback, e);
+        } catch (SessionException e) {
+            refuse(request, response, callback, SessionErrors.toApi(e));
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
             refuse(request, response, callback, ApiException.internal("Internal error; request id " + RequestIds.of(request), e));
@@ -113,8 +165,8 @@ public final class DataPlaneHandler extends Handler.Abstract {
         Optional<Exchange> exchange;
         try {
             CallerInputs inputs = CallerInputs.read(request, false);
-            if (request.getLength() > maxPayloadBytes
-                    || ContentNegotiation.mayRewrite(request.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
+            ModeledHeader.checkInvoke(request.getHeaders());
+            if (ContentNegotiation.mayRewrite(request.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
                 return false; // deciding the Content-Type waits for the body's first bytes: not on this thread
             }
             deployment = deployments.cached(RuntimeLabel.runtimeId(label, inputs.accountId(), identity), inputs.qualifier());
@@ -135,10 +187,8 @@ public final class DataPlaneHandler extends Handler.Abstract {
 
     private void invoke(Request request, Response response, Callback callback, String label) {
         CallerInputs inputs = CallerInputs.read(request, false);
+        ModeledHeader.checkInvoke(request.getHeaders());
         String runtimeId = RuntimeLabel.runtimeId(label, inputs.accountId(), identity);
-        if (request.getLength() > maxPayloadBytes) {
-            throw tooLarge(request.getLength());
-        }
         Deployment deployment = deployments.resolve(runtimeId, inputs.qualifier());
         proxy(request, response, callback, deployment, sessions.open(deployment, inputs.sessionId()));
     }
@@ -199,19 +249,7 @@ public final class DataPlaneHandler extends Handler.Abstract {
     }
 
     private static void refuse(Request request, Response response, Callback callback, ApiException error) {
-        if (response.isCommitted()) {
-            callback.failed(error);
-            return;
-        }
-        long unread = request.getLength();
-        if (unread > 0 && unread <= MAX_DRAIN_BYTES) {
-            // Read what the caller is still sending, so that it is listening when the error comes.
-            Content.Source.consumeAll(request, Callback.from(
-                    () -> Replies.error(response, error, callback),
-                    failure -> Replies.error(response, error, callback)));
-            return;
-        }
-        Replies.error(response, error, callback);
+        Refusals.refuse(request, response, error, callback, MAX_DRAIN_BYTES);
     }
 
     private enum Route { INVOKE, STOP, AGENT_CARD, NONE }

@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * One request's hold on a session: while it is open the session is never idle. The router closes it when the
- * exchange with the caller is over (the last byte of a stream included); the session manager aborts it when
- * the session ends first.
+ * exchange with the caller is over (the last byte of a stream included); the session aborts it when it ends
+ * first.
  */
 public final class Exchange implements AutoCloseable {
     private final Session session;
@@ -28,11 +28,11 @@ public final class Exchange implements AutoCloseable {
     }
 
     public String sessionId() {
-        return session.key.sessionId();
+        return session.sessionId();
     }
 
     public String sandboxId() {
-        return session.sandboxId;
+        return session.sandboxId();
     }
 
     /** Registers what to do if the session ends while this exchange is open (for example, abort the agent call). */
@@ -46,6 +46,14 @@ public final class Exchange implements AutoCloseable {
     /** Why the session ended under this exchange, if it did. */
     public java.util.Optional<EndReason> abortedBy() {
         return java.util.Optional.ofNullable(abortedBy);
+    }
+
+    /**
+     * The agent refused or dropped this exchange's connection, so its sandbox may have died before its exit was
+     * noticed: the next request does not enter until the session has made sure, and gets a fresh sandbox if not.
+     */
+    public void agentUnreachable() {
+        session.doubtAgent();
     }
 
     void abort(EndReason reason) {

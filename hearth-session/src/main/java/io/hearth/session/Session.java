@@ -1,44 +1,52 @@
 package io.hearth.session;
 
-import io.hearth.api.ApiException;
 import io.hearth.deployment.Deployment;
 import io.hearth.sandbox.Sandbox;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One session's mutable state. Every field that changes is guarded by {@code this}; the ready future is the
- * one thing concurrent first requests wait on, so exactly one sandbox is built per session.
+ * One session's mutable state, every changing field guarded by {@code this}. Entering and ending both take the
+ * lock, so an exchange either entered before the end (and is aborted by it) or sees the session ended: none is left
+ * running on a stopped sandbox. The ready future is what concurrent first requests wait on.
  */
 final class Session {
     final SessionKey key;
     final Deployment deployment;
-    final String sandboxId;
-    final String driver;
-    final Path logFile;
     final Instant createdAt;
     final CompletableFuture<Sandbox> ready = new CompletableFuture<>();
-    private final Set<Exchange> open = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean pinging = new AtomicBoolean();
+    private final AtomicBoolean endQueued = new AtomicBoolean();
+    private final Set<Exchange> open = new HashSet<>();
 
+    private String sandboxId;
+    private String driver;
+    private Path logFile;
     private Sandbox sandbox;
+    private InetSocketAddress agent;
     private Instant readyAt;
     private Instant lastActivity;
     private Optional<Instant> agentUpdate = Optional.empty();
     private boolean agentBusy;
-    private int inFlight;
     private int failedPings;
+    private boolean agentInDoubt;
     private EndReason endReason;
     private String endDetail;
     private Instant endedAt;
 
+    /** The sandbox id, driver and log file are those of a cold start until a warm claim replaces them. */
     Session(SessionKey key, Deployment deployment, String sandboxId, String driver, Path logFile, Instant now) {
         this.key = key;
         this.deployment = deployment;
@@ -49,73 +57,157 @@ final class Session {
         this.lastActivity = now;
     }
 
-    synchronized void attach(Sandbox sandbox) {
+    String sessionId() {
+        return key.sessionId();
+    }
+
+    synchronized String sandboxId() {
+        return sandboxId;
+    }
+
+    synchronized Path logFile() {
+        return logFile;
+    }
+
+    /** Takes over a warm sandbox's identity before it is attached. */
+    synchronized void placeIn(String sandboxId, String driver, Path logFile) {
+        this.sandboxId = sandboxId;
+        this.driver = driver;
+        this.logFile = logFile;
+    }
+
+    /** False when the session ended first: then the caller still owns the sandbox and must stop it. */
+    synchronized boolean attach(Sandbox sandbox) {
+        if (endReason != null) {
+            return false;
+        }
+        this.agent = sandbox.agentAddress(); // asked once: a driver that cannot say leaves the sandbox unattached
         this.sandbox = sandbox;
+        return true;
     }
 
     synchronized Optional<Sandbox> sandbox() {
         return Optional.ofNullable(sandbox);
     }
 
-    synchronized void markReady(Instant now) {
-        readyAt = now;
-        lastActivity = now;
+    /** Marks the attached sandbox ready and releases the waiters; false when the session ended first. */
+    boolean becomeReady(Instant now) {
+        Sandbox attached;
+        synchronized (this) {
+            if (endReason != null || sandbox == null) {
+                return false;
+            }
+            readyAt = now;
+            lastActivity = now;
+            attached = sandbox;
+        }
+        return ready.complete(attached);
     }
 
-    /** Waits for the sandbox, then counts a request in; empty when the session ended meanwhile. */
-    Optional<Exchange> enter(Duration wait, Instant now) {
-        Sandbox ready;
+    synchronized boolean isReady() {
+        return readyAt != null && endReason == null;
+    }
+
+    /**
+     * Waits until the agent is ready.
+     *
+     * @throws SessionException when it failed to start, the session ended, or the wait ran out
+     */
+    void awaitReady(Duration wait) {
         try {
-            ready = this.ready.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            ready.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof ApiException api) {
-                throw api;
+            if (e.getCause() instanceof SessionException failure) {
+                throw failure;
             }
-            throw ApiException.runtimeClient("session " + key.sessionId() + " could not start: " + e.getCause().getMessage(), e.getCause());
+            throw new SessionException.StartFailed(sessionId(), String.valueOf(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
-            throw ApiException.runtimeClient("session " + key.sessionId() + ": the agent was not ready within " + wait.toSeconds() + " s");
+            throw new SessionException.NotReady(sessionId(), wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiException.runtimeClient("session " + key.sessionId() + ": interrupted while waiting for the agent");
+            throw new SessionException.Interrupted(sessionId());
         }
-        synchronized (this) {
-            if (endReason != null) {
-                return Optional.empty();
-            }
-            inFlight++;
-            lastActivity = now;
+    }
+
+    /**
+     * Counts a request in; empty when the session is not ready, has ended, its sandbox has died (the exit
+     * notification may not have arrived yet: a dead sandbox must never take another request), or its agent is in
+     * doubt until someone confirms it.
+     */
+    synchronized Optional<Exchange> tryEnter(Instant now) {
+        if (endReason != null || readyAt == null || sandbox == null || agentInDoubt || !sandbox.isAlive()) {
+            return Optional.empty();
         }
-        var exchange = new Exchange(this, ready.agentAddress());
+        var exchange = new Exchange(this, agent);
         open.add(exchange);
+        lastActivity = now;
         return Optional.of(exchange);
     }
 
-    void leave(Exchange exchange, Instant now) {
+    /** A request could not reach the agent: no new request enters until the agent is confirmed alive or the session ends. */
+    synchronized void doubtAgent() {
+        agentInDoubt = true;
+    }
+
+    synchronized boolean agentInDoubt() {
+        return agentInDoubt && endReason == null;
+    }
+
+    synchronized void agentConfirmed() {
+        agentInDoubt = false;
+    }
+
+    /** True when the sandbox has ended but the session has not yet been told. */
+    synchronized boolean sandboxDied() {
+        return endReason == null && sandbox != null && !sandbox.isAlive();
+    }
+
+    synchronized void leave(Exchange exchange, Instant now) {
         if (open.remove(exchange)) {
-            synchronized (this) {
-                inFlight--;
-                lastActivity = now;
-            }
+            lastActivity = now;
         }
     }
 
-    /** Records the end once; false when it had already ended. */
-    synchronized boolean end(EndReason reason, String detail, Instant now) {
+    /** What ending left for the caller to do, outside the lock: abort the open exchanges, stop the sandbox. */
+    record Teardown(List<Exchange> exchanges, Optional<Sandbox> sandbox) {}
+
+    /** Records the end once; empty when it had already ended. No exchange can enter afterwards. */
+    synchronized Optional<Teardown> end(EndReason reason, String detail, Instant now) {
         if (endReason != null) {
-            return false;
+            return Optional.empty();
         }
         endReason = reason;
         endDetail = detail;
         endedAt = now;
-        return true;
+        var exchanges = new ArrayList<>(open);
+        open.clear();
+        return Optional.of(new Teardown(exchanges, Optional.ofNullable(sandbox)));
     }
 
     synchronized boolean ended() {
         return endReason != null;
     }
 
-    Set<Exchange> openExchanges() {
-        return Set.copyOf(open);
+    synchronized Optional<EndReason> endReason() {
+        return Optional.ofNullable(endReason);
+    }
+
+    synchronized String endDetail() {
+        return endDetail == null ? "" : endDetail;
+    }
+
+    /** True the first time only: an end already queued on a worker need not be queued again. */
+    boolean queueEnd() {
+        return endQueued.compareAndSet(false, true);
+    }
+
+    /** Claims the one ping slot of this session; false when a ping is in flight already. */
+    boolean startPing() {
+        return pinging.compareAndSet(false, true);
+    }
+
+    void pingDone() {
+        pinging.set(false);
     }
 
     synchronized void pinged(boolean busy, Optional<Instant> timeOfLastUpdate) {
@@ -126,7 +218,7 @@ final class Session {
 
     /** Counts a failed ping; returns how many failed in a row, not counting those while requests were in flight. */
     synchronized int pingFailed() {
-        if (inFlight > 0) {
+        if (!open.isEmpty()) {
             return 0;
         }
         return ++failedPings;
@@ -137,7 +229,7 @@ final class Session {
      * otherwise idleness runs from the later of the last request's end and the agent's {@code time_of_last_update}.
      */
     synchronized Duration idleFor(Instant now) {
-        if (readyAt == null || inFlight > 0 || agentBusy) {
+        if (readyAt == null || !open.isEmpty() || agentBusy) {
             return Duration.ZERO;
         }
         Instant since = lastActivity;
@@ -153,7 +245,7 @@ final class Session {
             state = SessionState.TERMINATED;
         } else if (readyAt == null) {
             state = SessionState.PROVISIONING;
-        } else if (inFlight > 0 || agentBusy) {
+        } else if (!open.isEmpty() || agentBusy) {
             state = SessionState.ACTIVE;
         } else {
             state = SessionState.IDLE;
@@ -169,12 +261,12 @@ final class Session {
                 createdAt,
                 Optional.ofNullable(readyAt),
                 lastActivity,
-                inFlight,
+                open.size(),
                 readyAt == null ? Optional.empty() : Optional.of(agentBusy ? "HealthyBusy" : "Healthy"),
                 Optional.ofNullable(endedAt),
                 Optional.ofNullable(endReason).map(EndReason::wireName),
                 Optional.ofNullable(endDetail),
                 logFile.toString(),
-                Optional.ofNullable(sandbox).map(s -> s.agentAddress().getAddress().getHostAddress() + ":" + s.agentAddress().getPort()));
+                Optional.ofNullable(agent).map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()));
     }
 }

@@ -1,111 +1,117 @@
 package io.hearth.session;
 
-import io.hearth.launcher.WarmSandboxes;
-import io.hearth.launcher.WarmSandbox;
-import io.hearth.launcher.SandboxLauncher;
 import static java.util.Objects.requireNonNull;
 
-import io.hearth.api.ApiException;
 import io.hearth.deployment.Deployment;
 import io.hearth.deployment.DeploymentListener;
-import io.hearth.sandbox.Sandbox;
-import io.hearth.sandbox.SandboxExit;
-import io.hearth.sandbox.SandboxIds;
 import io.hearth.launcher.AgentProbe;
-import io.hearth.launcher.LogTail;
+import io.hearth.launcher.SandboxLauncher;
+import io.hearth.launcher.WarmSandboxes;
+import io.hearth.sandbox.Sandbox;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The session directory: runtime + endpoint + session id → one live sandbox. It starts sandboxes (once per
- * session, however many first requests race), waits for readiness, polls {@code /ping}, and ends sessions on
- * idle timeout, max lifetime, stop, agent exit or ill health. It does not know how a sandbox is built.
+ * Sessions as the router and the server see them: runtime + endpoint + session id → one live sandbox. The work is
+ * done by named pieces: the {@link SessionDirectory} (one live session per key), the {@link SessionProvisioner}
+ * (warm claim or cold start, then readiness), the {@link HealthMonitor} (pings, idle timeout, max lifetime), the
+ * {@link SessionEnder} (every way a session ends) and the {@link EndedSessions} history. It does not know how a
+ * sandbox is built.
  */
 public final class SessionManager implements DeploymentListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+    /** How often {@link #open} retries when the session it found ended before the request could enter. */
+    private static final int MAX_ATTEMPTS = 3;
+    /** How long a ping, then the exit notification, may take when a request could not reach the agent. */
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(1);
 
-    private final SandboxLauncher launcher;
-    private final WarmSandboxes warmSandboxes;
-    private final AgentProbe probe;
     private final SessionSettings settings;
-    private final ConcurrentHashMap<SessionKey, Session> live = new ConcurrentHashMap<>();
-    private final ArrayDeque<SessionInfo> ended = new ArrayDeque<>();
-    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
-    private final ScheduledExecutorService ticker;
+    private final SessionDirectory directory = new SessionDirectory();
+    private final EndedSessions history;
+    private final SessionEnder ender;
+    private final SessionProvisioner provisioner;
+    private final HealthMonitor health;
+    private final AgentProbe probe;
+    private volatile boolean closing;
 
     /**
      * @param launcher      starts sandboxes and waits for their agents
      * @param warmSandboxes asked for a ready sandbox before each cold start, and told of every new session
      */
     public SessionManager(SandboxLauncher launcher, WarmSandboxes warmSandboxes, SessionSettings settings) {
-        this.launcher = requireNonNull(launcher, "launcher");
-        this.warmSandboxes = requireNonNull(warmSandboxes, "warmSandboxes");
-        this.probe = launcher.probe();
+        requireNonNull(launcher, "launcher");
         this.settings = requireNonNull(settings, "settings");
-        this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("hearth-session-ticker").factory());
-        long period = settings.pingInterval().toMillis();
-        ticker.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+        this.history = new EndedSessions(settings.endedHistory());
+        this.ender = new SessionEnder(directory, history);
+        this.provisioner = new SessionProvisioner(launcher, requireNonNull(warmSandboxes, "warmSandboxes"), ender);
+        this.probe = launcher.probe();
+        this.health = new HealthMonitor(directory, ender, probe, settings);
     }
 
     /**
      * Opens an exchange on the session, starting its sandbox if it has none and waiting until the agent is ready.
      *
-     * @throws ApiException.RuntimeClient when the agent cannot be started or does not become ready in time
+     * @throws SessionException when the agent cannot be started, does not become ready in time, or the session ends
      */
     public Exchange open(Deployment deployment, String sessionId) {
         var key = new SessionKey(deployment.runtimeId(), deployment.endpointName(), sessionId);
-        while (true) {
-            var fresh = new NewSession[1];
-            Session session = live.computeIfAbsent(key, k -> (fresh[0] = newSession(k, deployment)).session());
-            if (fresh[0] != null && session == fresh[0].session()) {
-                provision(fresh[0]);
+        Duration wait = settings.readinessTimeout().plusSeconds(5);
+        for (int attempt = 1; ; attempt++) {
+            Session session = findOrStart(key, deployment);
+            session.awaitReady(wait);
+            if (session.agentInDoubt()) {
+                confirmAgent(session);
             }
-            Optional<Exchange> exchange = session.enter(settings.readinessTimeout().plusSeconds(5), Instant.now());
+            Optional<Exchange> exchange = session.tryEnter(Instant.now());
             if (exchange.isPresent()) {
                 return exchange.get();
             }
-            // It ended between lookup and entry: the id now names a fresh session.
-            live.remove(key, session);
+            // It ended, or its sandbox died, between readiness and entry: the id names a fresh session next time.
+            endIfDead(session, false);
+            directory.remove(session);
+            if (attempt == MAX_ATTEMPTS) {
+                throw new SessionException.Ended(sessionId, session.endReason().orElse(EndReason.AGENT_EXITED),
+                        "it ended " + MAX_ATTEMPTS + " times while the request waited to enter");
+            }
         }
     }
 
     /**
      * Opens an exchange on a session whose agent is ready already, or returns empty at once: the hot path of a warm
-     * session, which must not block (it runs on the network thread that read the request).
+     * session, which must not block (it runs on the network thread that read the request). A session whose sandbox
+     * has died is ended here, so the caller's fallback to {@link #open} starts a fresh one.
      */
     public Optional<Exchange> tryOpen(Deployment deployment, String sessionId) {
-        Session session = live.get(new SessionKey(deployment.runtimeId(), deployment.endpointName(), sessionId));
-        if (session == null || !session.ready.isDone() || session.ready.isCompletedExceptionally()) {
+        Optional<Session> session = directory.find(new SessionKey(deployment.runtimeId(), deployment.endpointName(), sessionId));
+        if (session.isEmpty() || closing) {
             return Optional.empty();
         }
-        return session.enter(Duration.ZERO, Instant.now());
+        Optional<Exchange> exchange = session.get().tryEnter(Instant.now());
+        if (exchange.isEmpty()) {
+            endIfDead(session.get(), true);
+        }
+        return exchange;
     }
 
     /** Ends the session at once; returns false when no live session has that key. Returns after the sandbox is gone. */
     public boolean stop(SessionKey key) {
-        Session session = live.get(key);
-        if (session == null) {
-            return false;
-        }
-        end(session, EndReason.STOPPED, "stopped by StopRuntimeSession");
-        return true;
+        Optional<Session> session = directory.find(key);
+        session.ifPresent(s -> ender.end(s, EndReason.STOPPED, "stopped by StopRuntimeSession"));
+        return session.isPresent();
     }
 
     public List<SessionInfo> live() {
-        return live.values().stream()
+        return directory.sessions().stream()
                 .map(Session::info)
                 .sorted(Comparator.comparing(SessionInfo::createdAt))
                 .toList();
@@ -114,9 +120,7 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
     /** Live sessions first, then the most recently ended. */
     public List<SessionInfo> all() {
         var all = new ArrayList<>(live());
-        synchronized (ended) {
-            all.addAll(ended.reversed());
-        }
+        all.addAll(history.newestFirst());
         return all;
     }
 
@@ -135,169 +139,101 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
                 EndReason.RUNTIME_DELETED, "the endpoint " + endpointName + " was deleted");
     }
 
+    /**
+     * Ends every session and stops every sandbox, those still starting included, within the settings' shutdown
+     * grace; new requests are refused from the first moment.
+     */
     @Override
     public void close() {
-        ticker.shutdownNow();
-        endWhere(s -> true, EndReason.SHUTDOWN, "the server is shutting down");
-        workers.close();
+        closing = true;
+        Instant deadline = Instant.now().plus(settings.shutdownGrace());
+        health.close(Duration.ofMillis(100));
+        int left = endWhere(s -> true, EndReason.SHUTDOWN, "the server is shutting down");
+        // A start under way stops its own sandbox once it sees the session ended; wait for those too.
+        int starting = provisioner.awaitIdle(deadline);
+        // Sessions a racing open() inserted after the sweep above.
+        left += ender.endWhere(s -> true, EndReason.SHUTDOWN, "the server is shutting down", remaining(deadline));
+        ender.close(remaining(deadline));
+        if (left > 0 || starting > 0) {
+            LOG.warn("{} sessions were still ending and {} sandboxes still starting after the shutdown grace of {} ms",
+                    left, starting, settings.shutdownGrace().toMillis());
+        }
     }
 
-    /** A session just created, with the warm sandbox it claimed, if any. */
-    private record NewSession(Session session, Optional<WarmSandbox> warm) {}
-
-    /** Runs inside the directory's atomic insert, so it only does what cannot block: a claim is a queue poll. */
-    private NewSession newSession(SessionKey key, Deployment d) {
-        Optional<WarmSandbox> warm = warmSandboxes.claim(d);
-        warmSandboxes.arrived(d);
-        if (warm.isPresent()) {
-            WarmSandbox w = warm.get();
-            return new NewSession(new Session(key, d, w.sandbox().id(), w.driver(), w.logFile(), Instant.now()), warm);
+    private Session findOrStart(SessionKey key, Deployment deployment) {
+        Optional<Session> found = directory.find(key);
+        if (found.isPresent()) {
+            return found.get();
         }
-        String sandboxId = SandboxIds.next();
-        return new NewSession(new Session(key, d, sandboxId, launcher.driverName(d), launcher.logFile(d, sandboxId),
-                Instant.now()), Optional.empty());
-    }
-
-    /** Runs on the first caller's thread: that caller waits for readiness anyway. */
-    private void provision(NewSession fresh) {
-        Session session = fresh.session();
-        Deployment d = session.deployment;
-        if (fresh.warm().isPresent()) {
-            Sandbox sandbox = fresh.warm().get().sandbox();
-            session.attach(sandbox);
-            sandbox.exit().thenAccept(exit -> workers.submit(() -> sandboxEnded(session, exit)));
-            session.markReady(Instant.now());
-            session.ready.complete(sandbox);
-            LOG.info("session {} of {} ({}) claimed warm sandbox {}", session.key.sessionId(), d.runtimeId(),
-                    d.endpointName(), session.sandboxId);
-            return;
-        }
-        Instant startedAt = Instant.now();
-        Sandbox sandbox;
-        try {
-            sandbox = launcher.start(d, session.sandboxId);
-        } catch (SandboxLauncher.LaunchException | ApiException e) {
-            failStart(session, e.getMessage());
-            return;
-        }
-        session.attach(sandbox);
-        sandbox.exit().thenAccept(exit -> workers.submit(() -> sandboxEnded(session, exit)));
-        if (session.ended()) {
-            workers.submit(sandbox::stop);
-            return;
-        }
-        try {
-            launcher.awaitReady(d, sandbox, startedAt, session::ended);
-        } catch (SandboxLauncher.LaunchException e) {
-            if (!session.ended()) {
-                failStart(session, e.getMessage());
-            }
-            return;
-        }
-        session.markReady(Instant.now());
-        session.ready.complete(sandbox);
-        LOG.info("session {} of {} ({}) ready in sandbox {} after {} ms", session.key.sessionId(), d.runtimeId(),
-                d.endpointName(), session.sandboxId, Duration.between(session.createdAt, Instant.now()).toMillis());
-    }
-
-    private void failStart(Session session, String message) {
-        LOG.warn("session {} of {} failed to start: {}", session.key.sessionId(), session.key.runtimeId(), message);
-        session.ready.completeExceptionally(ApiException.runtimeClient(
-                "Runtime initialization failed for session " + session.key.sessionId() + ": " + message));
-        end(session, EndReason.START_FAILED, message);
-    }
-
-    private void sandboxEnded(Session session, SandboxExit exit) {
-        if (!session.ready.isDone() && !(exit instanceof SandboxExit.Stopped)) {
-            failStart(session, "the agent ended during start-up (" + exit.detail() + ")" + LogTail.of(session.logFile));
-            return;
-        }
-        EndReason reason = switch (exit) {
-            case SandboxExit.OutOfMemory oom -> EndReason.OOM;
-            case SandboxExit.Stopped stopped -> EndReason.STOPPED;
-            case SandboxExit.Exited exited -> EndReason.AGENT_EXITED;
-            case SandboxExit.Signalled signalled -> EndReason.AGENT_EXITED;
-        };
-        end(session, reason, exit.detail());
-    }
-
-    private void end(Session session, EndReason reason, String detail) {
-        if (!session.end(reason, detail, Instant.now())) {
-            return;
-        }
-        // Into the history before out of the directory: whoever sees it gone from live() finds why in all().
-        synchronized (ended) {
-            ended.addLast(session.info());
-            while (ended.size() > settings.endedHistory()) {
-                ended.removeFirst();
+        refuseIfClosing(key.sessionId());
+        Session made = provisioner.newSession(key, deployment);
+        SessionDirectory.Entry entry = directory.findOrInsert(key, () -> made);
+        if (entry.inserted()) {
+            if (closing) {
+                // close() may have swept the directory before this insert: end it rather than start a sandbox.
+                ender.end(made, EndReason.SHUTDOWN, "the server is shutting down");
+            } else {
+                provisioner.provision(made);
             }
         }
-        live.remove(session.key, session);
-        if (!session.ready.isDone()) {
-            session.ready.completeExceptionally(ApiException.runtimeClient(
-                    "session " + session.key.sessionId() + " ended before its agent was ready: " + detail));
-        }
-        for (Exchange exchange : session.openExchanges()) {
-            exchange.abort(reason);
-        }
-        session.sandbox().ifPresent(sandbox -> {
-            try {
-                sandbox.stop();
-            } catch (RuntimeException e) {
-                LOG.error("sandbox {} of session {} did not stop cleanly", session.sandboxId, session.key.sessionId(), e);
-            }
-        });
-        if (reason != EndReason.START_FAILED) {
-            LOG.info("session {} of {} ended: {} ({})", session.key.sessionId(), session.key.runtimeId(), reason.wireName(), detail);
+        return entry.session();
+    }
+
+    private void refuseIfClosing(String sessionId) {
+        if (closing) {
+            throw new SessionException.Ended(sessionId, EndReason.SHUTDOWN, "the server is shutting down");
         }
     }
 
-    private void endWhere(Predicate<Session> which, EndReason reason, String detail) {
-        var ending = live.values().stream().filter(which).toList();
-        var done = ending.stream().map(s -> workers.submit(() -> end(s, reason, detail))).toList();
-        for (var future : done) {
-            try {
-                future.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                LOG.error("ending a session failed", e.getCause());
-            }
-        }
-    }
-
-    private void tick() {
-        Instant now = Instant.now();
-        for (Session session : live.values()) {
-            if (session.ready.isDone() && !session.ready.isCompletedExceptionally()) {
-                workers.submit(() -> check(session, now));
-            }
-        }
-    }
-
-    private void check(Session session, Instant now) {
-        Deployment d = session.deployment;
-        if (Duration.between(session.createdAt, now).compareTo(d.maxLifetime()) >= 0) {
-            end(session, EndReason.MAX_LIFETIME, "the session reached its maxLifetime of " + d.maxLifetime().toSeconds() + " s");
+    /** Ends a session whose sandbox died before its exit notification arrived; never waits when asked not to. */
+    private void endIfDead(Session session, boolean withoutWaiting) {
+        if (!session.sandboxDied()) {
             return;
         }
+        var exit = session.sandbox().map(s -> s.exit().getNow(null));
+        EndReason reason = exit.map(SessionEnder::reasonFor).orElse(EndReason.AGENT_EXITED);
+        String detail = exit.map(e -> e.detail()).orElse("the sandbox ended");
+        if (withoutWaiting) {
+            ender.endNowStopLater(session, reason, detail);
+        } else {
+            ender.end(session, reason, detail);
+        }
+    }
+
+    /**
+     * After a request could not reach the agent: a ping that answers clears the doubt; otherwise the sandbox is
+     * given a moment to report its exit, and the session ends either way, so the next attempt starts fresh.
+     */
+    private void confirmAgent(Session session) {
         Optional<Sandbox> sandbox = session.sandbox();
         if (sandbox.isEmpty()) {
             return;
         }
-        Duration timeout = settings.pingInterval().compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : settings.pingInterval();
-        var reply = probe.ping(sandbox.get().agentAddress(), timeout);
-        if (reply.isPresent()) {
-            session.pinged(reply.get().busy(), reply.get().timeOfLastUpdate());
-        } else if (sandbox.get().isAlive() && session.pingFailed() >= settings.unhealthyAfter()) {
-            end(session, EndReason.UNHEALTHY, "the agent failed " + settings.unhealthyAfter() + " pings in a row");
+        if (sandbox.get().isAlive() && probe.ping(sandbox.get().agentAddress(), CONFIRM_TIMEOUT).isPresent()) {
+            session.agentConfirmed();
             return;
         }
-        Duration idle = session.idleFor(Instant.now());
-        if (idle.compareTo(d.idleTimeout()) >= 0) {
-            end(session, EndReason.IDLE_TIMEOUT, "the session was idle for its idleRuntimeSessionTimeout of "
-                    + d.idleTimeout().toSeconds() + " s");
+        try {
+            sandbox.get().exit().get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // still running by the driver's account, yet not answering
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionException.Interrupted(session.sessionId());
         }
+        if (session.sandboxDied()) {
+            endIfDead(session, false);
+        } else {
+            ender.end(session, EndReason.UNHEALTHY, "the agent answered neither a request nor the ping that followed");
+        }
+    }
+
+    private int endWhere(Predicate<Session> which, EndReason reason, String detail) {
+        return ender.endWhere(which, reason, detail, settings.shutdownGrace());
+    }
+
+    private static Duration remaining(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 }

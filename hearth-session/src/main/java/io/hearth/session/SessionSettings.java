@@ -11,13 +11,20 @@ import java.time.Duration;
  * @param pingInterval      how often a live agent's {@code /ping} is polled (AgentCore: about 2 s)
  * @param unhealthyAfter    consecutive failed pings, with no request in flight, that end a session as unhealthy
  * @param endedHistory      how many ended sessions are kept for the sessions API
+ * @param shutdownGrace     how long closing the session manager may take to stop every sandbox, starting ones too
  */
-public record SessionSettings(Duration readinessTimeout, Duration pingInterval, int unhealthyAfter, int endedHistory) {
-    public static final SessionSettings DEFAULT = new SessionSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 5, 1000);
+public record SessionSettings(Duration readinessTimeout, Duration pingInterval, int unhealthyAfter, int endedHistory,
+        Duration shutdownGrace) {
+    public static final SessionSettings DEFAULT =
+            new SessionSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 5, 1000, Duration.ofSeconds(10));
+
+    /** A ping gets at least this long to answer, however short the interval. */
+    private static final Duration MIN_PING_TIMEOUT = Duration.ofSeconds(2);
 
     public SessionSettings {
         requireNonNull(readinessTimeout, "readinessTimeout");
         requireNonNull(pingInterval, "pingInterval");
+        requireNonNull(shutdownGrace, "shutdownGrace");
         if (readinessTimeout.isNegative() || readinessTimeout.isZero()) {
             throw new IllegalArgumentException("readinessTimeout: " + readinessTimeout + " (expected: positive)");
         }
@@ -30,13 +37,29 @@ public record SessionSettings(Duration readinessTimeout, Duration pingInterval, 
         if (endedHistory < 0) {
             throw new IllegalArgumentException("endedHistory: " + endedHistory + " (expected: 0 or more)");
         }
+        if (shutdownGrace.isNegative() || shutdownGrace.isZero()) {
+            throw new IllegalArgumentException("shutdownGrace: " + shutdownGrace + " (expected: positive)");
+        }
+    }
+
+    /** How long one health ping may take before it counts as failed: the interval, but at least 2 s. */
+    public Duration pingTimeout() {
+        return pingInterval.compareTo(MIN_PING_TIMEOUT) < 0 ? MIN_PING_TIMEOUT : pingInterval;
     }
 
     public SessionSettings withPingInterval(Duration interval) {
-        return new SessionSettings(readinessTimeout, interval, unhealthyAfter, endedHistory);
+        return new SessionSettings(readinessTimeout, interval, unhealthyAfter, endedHistory, shutdownGrace);
     }
 
     public SessionSettings withReadinessTimeout(Duration timeout) {
-        return new SessionSettings(timeout, pingInterval, unhealthyAfter, endedHistory);
+        return new SessionSettings(timeout, pingInterval, unhealthyAfter, endedHistory, shutdownGrace);
+    }
+
+    public SessionSettings withUnhealthyAfter(int failedPings) {
+        return new SessionSettings(readinessTimeout, pingInterval, failedPings, endedHistory, shutdownGrace);
+    }
+
+    public SessionSettings withShutdownGrace(Duration grace) {
+        return new SessionSettings(readinessTimeout, pingInterval, unhealthyAfter, endedHistory, grace);
     }
 }

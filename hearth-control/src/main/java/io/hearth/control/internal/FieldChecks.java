@@ -177,6 +177,33 @@ final class FieldChecks {
         return allOk ? Optional.of(values) : Optional.empty();
     }
 
+    /**
+     * Environment variables: the modeled bounds on count, names and values, and what a process environment can
+     * hold, which the model does not say: a name with {@code =} or NUL, or a value with NUL, could never reach the agent.
+     */
+    Optional<Map<String, String>> environment(JsonNode parent, String name, String path, int maxEntries, int keyMax,
+            int valueMax) {
+        Optional<Map<String, String>> variables = map(parent, name, path, maxEntries, 1, keyMax, valueMax, null);
+        if (variables.isEmpty()) {
+            return variables;
+        }
+        boolean allOk = true;
+        for (Map.Entry<String, String> variable : variables.get().entrySet()) {
+            String entryPath = path + "." + printable(variable.getKey());
+            if (variable.getKey().indexOf('=') >= 0 || variable.getKey().indexOf('\0') >= 0) {
+                fail(entryPath + ".key", printable(variable.getKey()),
+                        "Member must not contain '=' or NUL (expected: a name a process environment can hold)");
+                allOk = false;
+            }
+            if (variable.getValue().indexOf('\0') >= 0) {
+                fail(entryPath, printable(variable.getValue()),
+                        "Member must not contain NUL (expected: a value a process environment can hold)");
+                allOk = false;
+            }
+        }
+        return allOk ? variables : Optional.empty();
+    }
+
     /** Members a union must have exactly one of. */
     Optional<String> unionMember(JsonNode union, String path, List<String> members) {
         List<String> present = members.stream().filter(m -> union.has(m) && !union.get(m).isNull()).toList();
@@ -189,6 +216,11 @@ final class FieldChecks {
 
     private static String sentence(FieldError error) {
         return error.message();
+    }
+
+    /** NUL shown as {@code \0}, so a message about it can be read. */
+    private static String printable(String text) {
+        return text.replace("\0", "\\0");
     }
 
     private static String shorten(Object value) {

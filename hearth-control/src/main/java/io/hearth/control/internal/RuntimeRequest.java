@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A validated CreateAgentRuntime or UpdateAgentRuntime body (contract §3.2). {@code config} is the version's
+ * A validated CreateAgentRuntime or UpdateAgentRuntime body (docs/wire-contract.md §3). {@code config} is the version's
  * configuration exactly as GetAgentRuntime will return it, with defaults filled in.
  */
 record RuntimeRequest(
@@ -81,7 +81,7 @@ record RuntimeRequest(
         config.putObject("lifecycleConfiguration")
                 .put("idleRuntimeSessionTimeout", lifecycle.idleSeconds())
                 .put("maxLifetime", lifecycle.maxSeconds());
-        checks.map(body, "environmentVariables", "environmentVariables", 50, 1, 100, 5000, null)
+        checks.environment(body, "environmentVariables", "environmentVariables", 50, 100, 5000)
                 .ifPresent(env -> config.set("environmentVariables", Json.mapper().valueToTree(env)));
         authorizer(body, checks).ifPresent(a -> config.set("authorizerConfiguration", a));
         checks.object(body, "requestHeaderConfiguration", "requestHeaderConfiguration", false).ifPresent(headers ->

@@ -9,9 +9,7 @@ import io.hearth.session.EndReason;
 import io.hearth.session.Exchange;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,13 +80,15 @@ public final class AgentCall {
     private void agentResponded(org.eclipse.jetty.client.Response agentResponse, Content.Source content) {
         int status = agentResponse.getStatus();
         if (status / 100 != 2) {
-            // The caller gets RuntimeClientError with the start of the agent's answer, never the raw error.
-            Thread.ofVirtual().start(() -> {
-                String text = readSome(content);
-                content.fail(new IOException("agent error body discarded"));
-                fail(ApiException.runtimeClient("Received error (" + status + ") from the agent of session "
-                        + session.sessionId() + ": " + text));
-            });
+            // The caller gets RuntimeClientError with the start of the agent's answer, never the raw error. The
+            // answer is claimed first: cutting a long body short must not read as a failure to reach the agent.
+            if (!responding.compareAndSet(false, true)) {
+                content.fail(new IOException("the caller's response was already answered"));
+                return;
+            }
+            long length = agentResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+            ErrorBodyStart.read(content, ERROR_BODY_BYTES, length, text -> replyError(ApiException.runtimeClient(
+                    "Received error (" + status + ") from the agent of session " + session.sessionId() + ": " + text)));
             return;
         }
         if (!responding.compareAndSet(false, true)) {
@@ -109,20 +109,31 @@ public final class AgentCall {
         }
     }
 
-    private void fail(ApiException error) {
-        if (responding.compareAndSet(false, true)) {
-            replyError(error);
-        }
-    }
-
     private void streamFailed(Throwable failure) {
         agentRequest.abort(failure);
-        if (session.abortedBy().isPresent() && !callerResponse.hasLastWrite()) {
+        if (!callerResponse.isCommitted()) {
+            // Not a byte reached the caller yet (the agent cut its answer after the headers): it can still get
+            // a proper RuntimeClientError instead of a server error.
+            replyError(describe(failure));
+            return;
+        }
+        if (session.abortedBy().filter(AgentCall::endsStreamsCleanly).isPresent() && !callerResponse.hasLastWrite()) {
             // The session was stopped mid-stream: end the caller's stream properly rather than cut it.
             callerResponse.write(true, null, Callback.from(this::succeed, this::failCaller));
             return;
         }
         failCaller(failure);
+    }
+
+    /**
+     * Whether a session that ended this way ends its streams as complete. An agent that crashed or stopped
+     * answering left its answer unfinished, and the caller must be able to tell: its stream is cut.
+     */
+    private static boolean endsStreamsCleanly(EndReason reason) {
+        return switch (reason) {
+            case AGENT_EXITED, OOM, UNHEALTHY -> false;
+            default -> true;
+        };
     }
 
     private void replyError(ApiException error) {
@@ -154,6 +165,9 @@ public final class AgentCall {
             cause = cause.getCause();
         }
         String where = "the agent of session " + session.sessionId() + " at " + session.agent();
+        if (cause instanceof java.net.SocketException || cause instanceof EOFException) {
+            session.agentUnreachable(); // it may have died: the session checks before the next request enters
+        }
         return switch (cause) {
             case AgentRequestBody.PayloadTooLarge tooLarge -> tooLarge.asApiError();
             case SessionEnded ended -> ApiException.runtimeClient("session " + session.sessionId()
@@ -164,15 +178,6 @@ public final class AgentCall {
             case EOFException e -> ApiException.runtimeClient(where + " closed the connection before answering (did it crash?)", e);
             default -> ApiException.runtimeClient("Failed to reach " + where + ": " + cause, cause);
         };
-    }
-
-    private static String readSome(Content.Source content) {
-        try (InputStream in = Content.Source.asInputStream(content)) {
-            byte[] bytes = in.readNBytes(ERROR_BODY_BYTES);
-            return new String(bytes, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            return "(the agent's error body could not be read: " + e.getMessage() + ")";
-        }
     }
 
     /** The session ended (stopped, idle, deleted) while this exchange was in flight. */

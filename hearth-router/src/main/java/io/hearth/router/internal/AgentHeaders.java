@@ -10,7 +10,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
- * Which headers cross the proxy, in each direction (contract §4.4). Caller→agent: the session and request ids,
+ * Which headers cross the proxy, in each direction (docs/wire-contract.md §4). Caller→agent: the session and request ids,
  * the negotiated Content-Type and Accept, AgentCore's custom and MCP headers, trace context, and the runtime's
  * allow-list; never hop-by-hop, signing or unlisted headers. Agent→caller: only what the InvokeAgentRuntime
  * response models, plus Content-Length and Cache-Control.

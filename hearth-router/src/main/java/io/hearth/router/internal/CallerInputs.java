@@ -29,15 +29,12 @@ public record CallerInputs(String qualifier, Optional<String> accountId, String 
         if (sessionId == null || sessionId.isEmpty()) {
             if (sessionRequired) {
                 throw invalid("runtimeSessionId", "runtimeSessionId: missing (expected: the header "
-                        + AwsHeaders.SESSION_ID + " with 33 to 256 characters)");
+                        + AwsHeaders.SESSION_ID + " with " + ModeledHeader.SESSION_ID.expected() + ")");
             }
             sessionId = UUID.randomUUID().toString();
             generated = true;
         }
-        if (sessionId.length() < 33 || sessionId.length() > 256) {
-            throw invalid("runtimeSessionId", "runtimeSessionId: " + sessionId.length()
-                    + " characters (expected: 33 to 256 characters)");
-        }
+        ModeledHeader.SESSION_ID.check(sessionId);
         return new CallerInputs(qualifier, accountId, sessionId, generated);
     }
 
