@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * What one pool holds now, for operators and the API.
  *
- * @param source  {@code api} when set through the Hearth API, {@code tags} when derived from runtime tags
+ * @param source  {@code api} when set through the Hearth API, {@code tags} when derived from runtime tags,
+ *                {@code pre-warm} when only an open pre-warm window keeps it
  * @param version the version its sandboxes run (the endpoint's live version), when the endpoint serves one
  * @param desired how many ready sandboxes it aims for now, and {@code reason} says why
  */

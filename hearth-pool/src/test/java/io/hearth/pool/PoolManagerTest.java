@@ -1,6 +1,7 @@
 package io.hearth.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hearth.deployment.Deployment;
 import io.hearth.deployment.HearthTags;
@@ -46,6 +47,8 @@ class PoolManagerTest {
 
     private Path data;
     private SandboxDriver driver;
+    /** The driver the launcher sees: the real one, or a test's wrapper around it. */
+    private volatile SandboxDriver front;
     private HttpClient agentClient;
     private SandboxLauncher launcher;
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T08:54:00Z")); // a Monday
@@ -59,7 +62,8 @@ class PoolManagerTest {
         driver = SandboxDrivers.open("process", data.resolve("sandboxes"));
         agentClient = new HttpClient();
         agentClient.start();
-        launcher = new SandboxLauncher(d -> driver, agentClient, Duration.ofSeconds(30), data.resolve("logs"), Map.of(),
+        front = driver;
+        launcher = new SandboxLauncher(d -> front, agentClient, Duration.ofSeconds(30), data.resolve("logs"), Map.of(),
                 new SimpleMeterRegistry());
         store = Store.open(data);
         store.transaction(tx -> tx.insertRuntime(new StoredRuntime(0, "agent-0123456789", "agent",
@@ -70,6 +74,7 @@ class PoolManagerTest {
     @AfterEach
     void stop() throws Exception {
         pools.close();
+        AgentProcesses.kill(AgentProcesses.withEnvironment(deployments.marker)); // a failed test's leftovers only
         driver.close();
         store.close();
         agentClient.stop();
@@ -150,6 +155,142 @@ class PoolManagerTest {
         assertThat(status(key).source()).isEqualTo("api");
     }
 
+    @Test
+    void closeWhileSlowAgentsStartStopsEveryOneOfThemAndReturnsPromptly() throws Exception {
+        deployments.agent = slowAgent();
+        deployments.current = deployments.version("1");
+        var key = new PoolKey("agent-0123456789", "DEFAULT");
+        pools.configure(key, new PoolConfig(4, 4, 3600, false, List.of()));
+        await(() -> AgentProcesses.withEnvironment(deployments.marker).size() >= 4, "four slow agents to run");
+        assertThat(status(key).starting()).isEqualTo(4);
+
+        long started = System.nanoTime();
+        pools.close(Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("close is bounded").isLessThan(Duration.ofSeconds(6));
+        Thread.sleep(500);
+        assertThat(AgentProcesses.withEnvironment(deployments.marker)).as("no agent outlives close").isEmpty();
+    }
+
+    @Test
+    void aLaunchThatBecomesReadyWhileThePoolClosesIsStoppedNotPooled() throws Exception {
+        // The launcher asks the driver its name once when the agent answers /ping and once more to build the warm
+        // sandbox; holding that second call lets close() run between "ready" and "hand over to the pool".
+        var holding = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        front = new DelegatingDriver(driver) {
+            @Override
+            public String name() {
+                if (calls.incrementAndGet() == 2) {
+                    holding.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.name();
+            }
+        };
+        var key = new PoolKey("agent-0123456789", "DEFAULT");
+        pools.configure(key, new PoolConfig(1, 1, 3600, false, List.of()));
+        assertThat(holding.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the agent became ready").isTrue();
+        assertThat(AgentProcesses.withEnvironment(deployments.marker)).hasSize(1);
+
+        Thread closing = Thread.ofVirtual().start(() -> pools.close(Duration.ofSeconds(5)));
+        Thread.sleep(300); // close() is under way: the pool is drained and refuses new sandboxes
+        release.countDown();
+        closing.join(Duration.ofSeconds(10));
+        assertThat(closing.isAlive()).as("close returned").isFalse();
+        await(() -> AgentProcesses.withEnvironment(deployments.marker).isEmpty(),
+                "the late sandbox to be stopped, not pooled");
+        assertThat(pools.status(key).map(PoolStatus::ready).orElse(0)).isZero();
+    }
+
+    @Test
+    void aPreWarmWindowAddsToATagPoolAndLeavesItsConfigurationAlone() {
+        deployments.tags = Map.of(HearthTags.POOL_MIN_IDLE, "1", HearthTags.POOL_PREDICTIVE, "false");
+        deployments.current = deployments.version("1");
+        var key = new PoolKey("agent-0123456789", "DEFAULT");
+        awaitReady(key, 1);
+        assertThat(status(key).source()).isEqualTo("tags");
+
+        PoolStatus warming = pools.warm(key, 2, Duration.ofMinutes(10));
+        assertThat(warming.source()).as("a window is no configuration").isEqualTo("tags");
+        assertThat(warming.config().minIdle()).isEqualTo(1);
+        awaitReady(key, 2);
+        assertThat(status(key).reason()).contains("pre-warm of 2");
+
+        clock.set(clock.instant().plus(Duration.ofMinutes(11)));
+        awaitReady(key, 1);
+        assertThat(status(key).source()).as("the tags apply again, as they did").isEqualTo("tags");
+        assertThat(status(key).reason()).isEqualTo("minIdle 1");
+    }
+
+    @Test
+    void aPreWarmWindowOnAnEndpointWithoutAPoolVanishesWhenItCloses() {
+        var key = new PoolKey("agent-0123456789", "DEFAULT");
+        pools.warm(key, 1, Duration.ofMinutes(1));
+        awaitReady(key, 1);
+        assertThat(status(key).source()).isEqualTo("pre-warm");
+
+        clock.set(clock.instant().plus(Duration.ofMinutes(2)));
+        pools.reconcile();
+        assertThat(pools.status(key)).as("no pool is left behind").isEmpty();
+        assertThat(driverSandboxes()).isEmpty();
+    }
+
+    @Test
+    void outOfRangePreWarmsAreRefusedWithAMessageNamingTheValue() {
+        var key = new PoolKey("agent-0123456789", "DEFAULT");
+        assertThatThrownBy(() -> pools.warm(key, 0, Duration.ofMinutes(1)))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessage("count: 0 (expected: 1 to 10000)");
+        assertThatThrownBy(() -> pools.warm(key, 1, Duration.ofDays(2)))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("forSeconds: 172800 (expected:");
+        assertThat(pools.status(key)).isEmpty();
+    }
+
+    /** An agent that never answers /ping: it sleeps, as one with a slow start-up would. */
+    private Path slowAgent() throws java.io.IOException {
+        Path dir = Files.createDirectories(data.resolve("slow-agent"));
+        Files.writeString(dir.resolve("agent.py"), "import time\ntime.sleep(300)\n");
+        return dir;
+    }
+
+    /** A driver that does what the real one does, for tests that intercept one call. */
+    private static class DelegatingDriver implements SandboxDriver {
+        private final SandboxDriver real;
+
+        DelegatingDriver(SandboxDriver real) {
+            this.real = real;
+        }
+
+        @Override
+        public String name() {
+            return real.name();
+        }
+
+        @Override
+        public String isolationSummary() {
+            return real.isolationSummary();
+        }
+
+        @Override
+        public io.hearth.sandbox.Sandbox start(io.hearth.sandbox.SandboxSpec spec) {
+            return real.start(spec);
+        }
+
+        @Override
+        public io.hearth.sandbox.ReclaimReport reclaimLeftovers() {
+            return real.reclaimLeftovers();
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
+    }
+
     private PoolStatus status(PoolKey key) {
         return pools.status(key).orElseThrow();
     }
@@ -217,12 +358,18 @@ class PoolManagerTest {
 
     /** One runtime whose DEFAULT endpoint serves whatever version the test sets. */
     private static final class FakeDeployments implements Deployments {
+        /** In every agent's environment, so the test finds the processes it started and nothing else. */
+        final String marker = "HEARTH_POOL_TEST=" + java.util.UUID.randomUUID();
+        volatile Path agent = AGENT;
+        volatile Map<String, String> tags = Map.of();
         volatile Deployment current = version("1");
 
         Deployment version(String version) {
+            String[] mark = marker.split("=", 2);
             return new Deployment("agent-0123456789", "arn:aws:bedrock-agentcore:us-east-1:000000000000:runtime/agent-0123456789",
-                    "agent", "DEFAULT", version, AGENT, List.of("/usr/bin/python3", "agent.py"), Map.of("VERSION", version),
-                    Duration.ofMinutes(15), Duration.ofHours(8), Set.of(), ServerProtocol.HTTP, false, HearthTags.parse(Map.of()));
+                    "agent", "DEFAULT", version, agent, List.of("/usr/bin/python3", "agent.py"),
+                    Map.of("VERSION", version, mark[0], mark[1]), Duration.ofMinutes(15), Duration.ofHours(8), Set.of(),
+                    ServerProtocol.HTTP, false, HearthTags.parse(tags));
         }
 
         @Override

@@ -11,6 +11,7 @@ import io.hearth.server.internal.EdgeHandler;
 import io.hearth.server.internal.MetricsHandler;
 import io.hearth.server.internal.PoolApiHandler;
 import io.hearth.server.internal.SandboxDriverSet;
+import io.hearth.server.internal.ShutdownSequence;
 import io.hearth.launcher.SandboxLauncher;
 import io.hearth.pool.PoolManager;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -26,6 +27,10 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +59,7 @@ public final class HearthServer implements AutoCloseable {
     private final SessionManager sessions;
     private final PoolManager pools;
     private final SandboxDriverSet drivers;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private HearthServer(ServerConfig config) throws Exception {
         this.config = config;
@@ -108,7 +114,10 @@ public final class HearthServer implements AutoCloseable {
         jetty = new Server(serverThreads());
         var http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        // ARNs travel percent-encoded inside one path segment (%2F, %3A): contract §1.2.
+        // Room for every modeled header at its limit (baggage alone may be 8,192 characters): the router, not the
+        // parser, refuses an over-long one, and names it.
+        http.setRequestHeaderSize(32 * 1024);
+        // ARNs travel percent-encoded inside one path segment (%2F, %3A): docs/wire-contract.md §1.2.
         http.setUriCompliance(UriCompliance.DEFAULT.with("agentcore-arn-labels",
                 UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
                 UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
@@ -165,15 +174,34 @@ public final class HearthServer implements AutoCloseable {
         jetty.join();
     }
 
+    /**
+     * Stops within the configured shutdown grace and leaves no sandbox behind: stop accepting requests, then pools
+     * stop launching and drain, then sessions end, then the drivers stop whatever still runs (starting sandboxes
+     * included), then the rest in reverse order of start-up, the store last. Each step has its share of the grace.
+     */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        Set<Object> explicit = Collections.newSetFromMap(new IdentityHashMap<>());
+        explicit.addAll(List.of(pools, sessions, drivers));
+        var shutdown = new ShutdownSequence(config.shutdownGrace())
+                .then("stop accepting requests", 0.15, budget -> {
+                    jetty.setStopTimeout(budget.toMillis());
+                    jetty.stop();
+                })
+                .then("pools", 0.25, pools::close)
+                .then("sessions", 0.25, budget -> sessions.close())
+                .then("sandbox drivers", 0.25, drivers::close);
         while (!closers.isEmpty()) {
-            try {
-                closers.pop().close();
-            } catch (Exception e) {
-                LOG.warn("shutdown step failed", e);
+            AutoCloseable closer = closers.pop();
+            if (!explicit.contains(closer)) {
+                String name = closers.isEmpty() ? "store" : "release resources (" + closers.size() + ")";
+                shutdown.then(name, 0.02, budget -> closer.close());
             }
         }
+        shutdown.run();
     }
 
     private static QueuedThreadPool serverThreads() {
@@ -194,6 +222,10 @@ public final class HearthServer implements AutoCloseable {
         client.setFollowRedirects(false);
         client.setMaxConnectionsPerDestination(4096);
         client.setConnectTimeout(5_000);
+        // An agent's response headers are held whole while parsed: bound them, as the server bounds a caller's.
+        client.setMaxResponseHeadersSize(64 * 1024);
+        // Whatever headers a caller may send (up to the connector's 32 KiB) must fit into the agent request too.
+        client.setRequestBufferSize(48 * 1024);
         client.setIdleTimeout(60_000);
         client.start();
         return client;

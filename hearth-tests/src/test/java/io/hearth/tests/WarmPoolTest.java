@@ -141,6 +141,50 @@ class WarmPoolTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void aPreWarmWindowOnATagPoolAddsToItAndTheTagsApplyAgainWhenItCloses() throws Exception {
+        Agents.Runtime runtime = hearth.agents().deploy("examples/python-counter", "PYTHON_3_12", "agent.py", null,
+                Map.of(), Map.of(HearthTags.POOL_MIN_IDLE, "1", HearthTags.POOL_PREDICTIVE, "false"));
+        var key = new PoolKey(runtime.id(), "DEFAULT");
+        awaitReady(key, 1);
+
+        String warmed = cli("pool", "warm", runtime.id(), "2", "--for", "3s");
+        assertThat(warmed).contains("pre-warm of 2");
+        awaitReady(key, 2);
+        await("the window closed and the tag pool's one sandbox stayed").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> hearth.server().pools().status(key).map(s -> s.desired() == 1 && s.ready() == 1).orElse(false));
+        Thread.sleep(1_500); // a few more passes: the pool stays at the tags' size, not 0
+        PoolStatus status = hearth.server().pools().status(key).orElseThrow();
+        assertThat(status.ready()).isEqualTo(1);
+        assertThat(status.source()).isEqualTo("tags");
+        assertThat(cli("pool", "show")).contains(runtime.id() + "/DEFAULT  source tags");
+    }
+
+    @Test
+    void anOutOfRangePreWarmAnswersAValidationErrorNamingTheValue() throws Exception {
+        Agents.Runtime runtime = hearth.agents().pythonCounter();
+        var response = http.send(HttpRequest.newBuilder(hearth.endpoint().resolve("/hearth/v1/pools/" + runtime.id() + "/DEFAULT/warm"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"count\": 2, \"forSeconds\": 0}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValueSatisfying(t -> assertThat(t).startsWith("ValidationException"));
+        assertThat(Json.tree(response.body().getBytes()).path("message").asString()).startsWith("forSeconds: 0 (expected:");
+        assertThat(hearth.server().pools().status(new PoolKey(runtime.id(), "DEFAULT"))).isEmpty();
+    }
+
+    private static String cli(String... args) throws Exception {
+        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.hearth.cli.Main"));
+        command.addAll(List.of(args));
+        var cli = new ProcessBuilder(command).redirectErrorStream(true);
+        cli.environment().put("HEARTH_ENDPOINT", hearth.endpoint().toString());
+        Process process = cli.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(output).isZero();
+        return output;
+    }
+
     private static void awaitReady(PoolKey key, int ready) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
                 hearth.server().pools().status(key).map(s -> s.ready() == ready && s.starting() == 0).orElse(false));

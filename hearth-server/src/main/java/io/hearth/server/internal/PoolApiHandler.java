@@ -76,7 +76,13 @@ public final class PoolApiHandler extends Handler.Abstract {
                     new FieldError("count", "required"));
         }
         long seconds = body.path("forSeconds").asLong(1_200);
-        return view(pools.warm(key, body.path("count").asInt(), Duration.ofSeconds(seconds)));
+        try {
+            return view(pools.warm(key, body.path("count").asInt(), Duration.ofSeconds(seconds)));
+        } catch (IllegalArgumentException e) {
+            // The pool layer names the value and what it expected; the field is the part before the colon.
+            String field = e.getMessage().contains(":") ? e.getMessage().substring(0, e.getMessage().indexOf(':')) : "warm";
+            throw ApiException.validation(e.getMessage(), new FieldError(field, e.getMessage()));
+        }
     }
 
     private static PoolConfig config(JsonNode body) {

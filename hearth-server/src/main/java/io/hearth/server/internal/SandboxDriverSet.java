@@ -1,6 +1,7 @@
 package io.hearth.server.internal;
 
 import io.hearth.api.ApiException;
+import io.hearth.api.Workers;
 import io.hearth.deployment.Deployment;
 import io.hearth.deployment.HearthTags;
 import io.hearth.sandbox.ReclaimReport;
@@ -9,6 +10,7 @@ import io.hearth.sandbox.SandboxDrivers;
 import io.hearth.sandbox.SandboxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,14 +83,29 @@ public final class SandboxDriverSet implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes every open driver at once (each stops what it still runs, starting sandboxes included), waiting up to
+     * {@code grace} for them all.
+     */
+    public void close(Duration grace) {
+        List<SandboxDriver> drivers = List.copyOf(open.values());
+        Workers closing = Workers.bounded("hearth-driver-close", Math.max(1, drivers.size()), 0);
+        for (SandboxDriver driver : drivers) {
+            closing.execute(() -> {
+                try {
+                    driver.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("closing sandbox driver {} failed", driver.name(), e);
+                }
+            });
+        }
+        if (!closing.close(grace)) {
+            LOG.warn("sandbox drivers did not close within {} ms", grace.toMillis());
+        }
+    }
+
     @Override
     public void close() {
-        open.values().parallelStream().forEach(driver -> {
-            try {
-                driver.close();
-            } catch (RuntimeException e) {
-                LOG.warn("closing sandbox driver {} failed", driver.name(), e);
-            }
-        });
+        close(Duration.ofSeconds(10));
     }
 }
