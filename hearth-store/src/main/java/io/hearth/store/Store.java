@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Hearth's durable state in one SQLite file ({@code <data-dir>/hearth.db}, WAL mode), migrated by Flyway on open.
  *
- * <p>One connection, one transaction at a time: SQLite has a single writer anyway, the control plane is the only
- * caller, and the data plane reads from the control plane's in-memory view, never from here.
+ * <p>One connection, one transaction at a time: SQLite has a single writer anyway. Callers rely on it: a check and
+ * the write it guards (a name still free, a quota not reached, a client token not yet used), made in one
+ * transaction, see no other transaction in between. The data plane's hot path reads the control plane's in-memory
+ * view, not this.
  */
 public final class Store implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
@@ -85,6 +87,19 @@ public final class Store implements AutoCloseable {
             connection.rollback();
         } catch (SQLException e) {
             LOG.warn("rollback on {} failed", file, e);
+            reopenTransaction();
+        }
+    }
+
+    /**
+     * SQLite ends a transaction by itself on some failures (a full disk: SQLITE_FULL at commit), and the driver then
+     * has none open: every later unit of work would run statement by statement and fail at its commit. Open one.
+     */
+    private void reopenTransaction() {
+        try (Statement begin = connection.createStatement()) {
+            begin.execute("BEGIN");
+        } catch (SQLException e) {
+            LOG.warn("cannot open a new transaction on {} (one may still be open)", file, e);
         }
     }
 

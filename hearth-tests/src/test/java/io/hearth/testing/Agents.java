@@ -62,6 +62,34 @@ public final class Agents {
         return new Runtime(created.agentRuntimeId(), created.agentRuntimeArn());
     }
 
+    /** The directory of the fault battery's misbehaving agent ({@code FAULT} chooses how it starts). */
+    public static final String FAULT_AGENT = "hearth-tests/src/test/resources/agents/fault";
+
+    /** A READY runtime of the fault agent, started with {@code environment} (e.g. {@code FAULT=no-ping}). */
+    public Runtime faultAgent(Map<String, String> environment) {
+        return deploy(FAULT_AGENT, "PYTHON_3_12", "agent.py", null, environment, Map.of());
+    }
+
+    /**
+     * A new version of the fault agent's runtime with {@code environment}, READY when this returns: how an operator
+     * repairs a runtime whose agents fail.
+     */
+    public void updateFaultAgent(Runtime runtime, Map<String, String> environment) {
+        String prefix = runtime.id().substring(0, runtime.id().lastIndexOf('-'));
+        String version = clients.control().updateAgentRuntime(r -> r.agentRuntimeId(runtime.id())
+                .agentRuntimeArtifact(a -> a.codeConfiguration(c -> c
+                        .code(code -> code.s3(s3 -> s3.bucket("test-artifacts").prefix(prefix)))
+                        .runtime("PYTHON_3_12")
+                        .entryPoint("agent.py")))
+                .roleArn("arn:aws:iam::000000000000:role/test")
+                .networkConfiguration(n -> n.networkMode(NetworkMode.PUBLIC))
+                .environmentVariables(environment)).agentRuntimeVersion();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            var got = clients.control().getAgentRuntime(g -> g.agentRuntimeId(runtime.id()));
+            return got.status() == AgentRuntimeStatus.READY && got.agentRuntimeVersion().equals(version);
+        });
+    }
+
     /** A deployed runtime. */
     public record Runtime(String id, String arn) {}
 

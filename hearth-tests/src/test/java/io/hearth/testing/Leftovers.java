@@ -30,6 +30,73 @@ public final class Leftovers {
     }
 
     /**
+     * Everything of one sandbox still on the host: live processes naming it, cgroup directories and mounts named
+     * after it, and (isolating drivers) its network namespace while no live server holds its slot. Empty when it
+     * left nothing. {@code agentAddress} is the session's {@code host:port} as the sessions API reports it.
+     */
+    public static List<String> ofSandbox(String sandboxId, String agentAddress) {
+        var leaks = new java.util.ArrayList<String>();
+        processesMentioning(sandboxId).forEach(pid -> leaks.add("process " + pid));
+        try (Stream<Path> dirs = Files.find(Path.of("/sys/fs/cgroup"), 8,
+                (p, a) -> a.isDirectory() && p.getFileName() != null && p.getFileName().toString().equals(sandboxId))) {
+            dirs.forEach(d -> leaks.add("cgroup " + d));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new AssertionError("cannot walk /sys/fs/cgroup", e);
+        }
+        try {
+            Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .filter(line -> line.contains(sandboxId))
+                    .forEach(line -> leaks.add("mount " + line));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        networkSlot(agentAddress).ifPresent(slot -> {
+            if (Files.exists(Path.of("/run/netns/hearth-" + slot)) && !slotHeld(slot)) {
+                leaks.add("netns hearth-" + slot);
+            }
+        });
+        return leaks;
+    }
+
+    /** Mounts whose source or mount point lies under {@code root}, besides {@code root} itself. */
+    public static List<String> mountsUnder(Path root) {
+        try {
+            String prefix = root.toAbsolutePath().normalize() + "/";
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .filter(line -> line.contains(prefix))
+                    .toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The network slot of an isolated sandbox's address (10.201.0.0/16, a /30 each); none for the process driver. */
+    private static java.util.Optional<Integer> networkSlot(String agentAddress) {
+        String host = agentAddress.startsWith("/") ? agentAddress.substring(1) : agentAddress;
+        host = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+        String[] parts = host.split("\\.");
+        if (parts.length != 4 || !parts[0].equals("10") || !parts[1].equals("201")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of((Integer.parseInt(parts[2]) * 256 + Integer.parseInt(parts[3])) / 4);
+    }
+
+    /**
+     * Whether a live process holds the slot's lock ({@code /run/hearth/slots/<n>}): then the netns is another
+     * server's, made after ours ended, not a leak.
+     */
+    private static boolean slotHeld(int slot) {
+        try {
+            long inode = (Long) Files.getAttribute(Path.of("/run/hearth/slots", Integer.toString(slot)), "unix:ino");
+            return Files.readAllLines(Path.of("/proc/locks")).stream()
+                    .map(line -> line.trim().split("\\s+"))
+                    .anyMatch(f -> f.length > 5 && f[5].endsWith(":" + inode));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * Whether the process runs: it exists and is no zombie. A zombie has ended and holds nothing but its pid until
      * its parent (after a server's SIGKILL, the init process) reaps it.
      */

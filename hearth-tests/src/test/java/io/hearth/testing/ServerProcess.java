@@ -23,11 +23,12 @@ public final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final URI endpoint;
-    private final StringBuffer output = new StringBuffer();
+    private final StringBuffer output;
 
-    private ServerProcess(Process process, URI endpoint) {
+    private ServerProcess(Process process, URI endpoint, StringBuffer output) {
         this.process = process;
         this.endpoint = endpoint;
+        this.output = output;
     }
 
     public static ServerProcess start(Path dataDir, List<String> jvmOptions, String... serverArgs) {
@@ -56,9 +57,7 @@ public final class ServerProcess implements AutoCloseable {
                 }
                 found.completeExceptionally(new IllegalStateException("server exited before listening:\n" + log));
             });
-            var server = new ServerProcess(process, found.get(60, TimeUnit.SECONDS));
-            server.output.append(log);
-            return server;
+            return new ServerProcess(process, found.get(60, TimeUnit.SECONDS), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -68,6 +67,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /** What the server printed so far (its log), for a failing test to show. */
+    public String output() {
+        return output.toString();
     }
 
     public long pid() {
