@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutorService;
 import org.eclipse.jetty.server.Handler;
 
 /**
- * The control plane: agent runtimes, their immutable versions and endpoints, and artifacts (contract §3).
+ * The control plane: agent runtimes, their immutable versions and endpoints, and artifacts (docs/wire-contract.md §3).
  * It answers the AWS control-plane API through {@link #handler()} and tells the data plane what to run through
  * {@link #deployments()}; it never touches sandboxes.
  */

@@ -168,8 +168,12 @@ public final class Transaction {
                 rs -> new StoredReply(rs.getString(1), rs.getString(2)), operation, clientToken);
     }
 
+    /**
+     * Records a token's first answer. A token already recorded fails the transaction: the caller looks the token up
+     * in the same transaction first, so a second record means a retry ran twice.
+     */
     public void saveReply(String operation, String clientToken, StoredReply reply, Instant at) {
-        update("INSERT OR REPLACE INTO idempotent_requests (operation, client_token, request_hash, response, created_at)"
+        update("INSERT INTO idempotent_requests (operation, client_token, request_hash, response, created_at)"
                 + " VALUES (?, ?, ?, ?, ?)", operation, clientToken, reply.requestHash(), reply.response(), at.toString());
     }
 

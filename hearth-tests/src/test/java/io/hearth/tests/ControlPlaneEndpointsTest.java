@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.bedrockagentcorecontrol.model.ResourceNot
 import software.amazon.awssdk.services.bedrockagentcorecontrol.model.ValidationException;
 
 /**
- * Runtime endpoints (contract §3.4): DEFAULT follows the latest version, named endpoints stay on theirs until
+ * Runtime endpoints (docs/wire-contract.md §3): DEFAULT follows the latest version, named endpoints stay on theirs until
  * moved, and an invocation's qualifier picks the version that runs. Versions are told apart by the environment
  * variable STAGE, which python-counter reports with {@code {"env": "STAGE"}}.
  */

@@ -49,7 +49,7 @@ import software.amazon.awssdk.services.bedrockagentcorecontrol.model.ValidationE
 
 /**
  * Agent runtimes through the real {@code BedrockAgentCoreControlClient}: create, get, update into immutable versions,
- * delete, list and paginate, idempotency, artifacts from a directory or a zip, and the lifecycle defaults of §4.5.
+ * delete, list and paginate, idempotency, artifacts from a directory or a zip, and the lifecycle defaults of docs/wire-contract.md §3.
  */
 class ControlPlaneRuntimesTest {
     @RegisterExtension
@@ -245,7 +245,7 @@ class ControlPlaneRuntimesTest {
         assertThat(versions(runtime.id())).containsExactlyInAnyOrder("1", "2");
     }
 
-    // -- lifecycle defaults (contract §4.5) --
+    // -- lifecycle defaults (docs/wire-contract.md §3) --
 
     static Stream<Arguments> lifecycles() {
         return Stream.of(

@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.bedrockagentcorecontrol.model.LifecycleCo
 import software.amazon.awssdk.services.bedrockagentcorecontrol.model.ResourceNotFoundException;
 
 /**
- * Server-side validation of control-plane requests (the SDK checks nothing itself, contract §1.5): every bad member
+ * Server-side validation of control-plane requests (the SDK checks nothing itself, docs/wire-contract.md §1.4): every bad member
  * is a 400 ValidationException, reason FieldValidationFailed, whose fieldList names that member, and nothing is
  * created. This server keeps AgentCore's own lifecycle bounds, 60 to 28,800 seconds.
  */

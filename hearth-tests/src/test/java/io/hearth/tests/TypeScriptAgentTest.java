@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * examples/typescript-sdk, an agent built with the official {@code bedrock-agentcore} npm SDK (0.4.4), deployed
  * unchanged as a NODE_22 code artifact and called through the real Java data-plane client. Its streaming handler
- * needs {@code Accept: text/event-stream} and a JSON or text body (contract §4.3, §4.7): the Java client sends
+ * needs {@code Accept: text/event-stream} and a JSON or text body (docs/wire-contract.md §4): the Java client sends
  * {@code application/json} and no Accept, so this also checks Hearth's content negotiation towards the agent.
  * Needs {@code node} and the example built ({@code ./hearth test} runs {@code npm ci && npm run build}).
  */

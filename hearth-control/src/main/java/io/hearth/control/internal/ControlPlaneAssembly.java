@@ -13,16 +13,19 @@ import org.eclipse.jetty.server.Handler;
 public final class ControlPlaneAssembly {
     private final ControlPlaneHandler handler;
     private final DeploymentDirectory directory;
+    private final RuntimeOperations runtimes;
+    private final EndpointOperations endpoints;
+    private final VersionResolver resolver;
 
     public ControlPlaneAssembly(Store store, AwsIdentity identity, Path dataDir, Duration lifecycleFloor,
             Duration lifecycleCap, Executor background, Clock clock) {
         directory = new DeploymentDirectory(store);
         var artifacts = new Artifacts(dataDir.resolve("artifacts"), dataDir.resolve("versions"));
         var idempotency = new Idempotency(store, clock);
-        var resolver = new VersionResolver(store, artifacts, directory, background, clock);
-        var runtimes = new RuntimeOperations(store, identity, idempotency, resolver, directory, artifacts, background,
+        resolver = new VersionResolver(store, artifacts, directory, background, clock);
+        runtimes = new RuntimeOperations(store, identity, idempotency, resolver, directory, artifacts, background,
                 clock, lifecycleFloor, lifecycleCap);
-        var endpoints = new EndpointOperations(store, identity, idempotency, directory, clock);
+        endpoints = new EndpointOperations(store, identity, idempotency, directory, clock);
         handler = new ControlPlaneHandler(runtimes, endpoints);
         resolver.resumeInterrupted();
     }
@@ -33,5 +36,21 @@ public final class ControlPlaneAssembly {
 
     public Deployments directory() {
         return directory;
+    }
+
+    DeploymentDirectory deploymentDirectory() {
+        return directory;
+    }
+
+    RuntimeOperations runtimes() {
+        return runtimes;
+    }
+
+    EndpointOperations endpoints() {
+        return endpoints;
+    }
+
+    VersionResolver resolver() {
+        return resolver;
     }
 }

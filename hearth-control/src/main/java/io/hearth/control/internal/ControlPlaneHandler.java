@@ -16,7 +16,7 @@ import org.eclipse.jetty.util.Fields;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Routes the eleven control-plane operations by method and path (contract §3.1; paths end with {@code /}, Lists
+ * Routes the eleven control-plane operations by method and path (docs/wire-contract.md §3; paths end with {@code /}, Lists
  * are POSTs with an empty body). Runs on a virtual thread: it blocks on the request body and on the store.
  * Paths it does not know return false so the next plane can claim them.
  */

@@ -19,9 +19,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,17 +31,22 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The data plane's view of the control plane: resolved deployments cached in memory (the hot path never touches
- * the database), dropped whenever anything is written, and the listeners told of changes.
+ * the database), dropped by every write, and the listeners told of changes.
+ *
+ * <p>The cache is replaced, never cleared: a lookup fills the map that was current when it began, so a lookup that
+ * read the store before a write can only fill a map that write has already retired. Writers call {@link #changed()}
+ * inside their transaction, and the store runs one transaction at a time: a lookup that begins after the call
+ * reads the store after the commit. Once a write has answered, no lookup answers what it replaced.
  */
 final class DeploymentDirectory implements Deployments {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentDirectory.class);
     private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private final Store store;
-    private final Map<String, Deployment> cache = new ConcurrentHashMap<>();
-    /** Bumped on every write: a lookup that raced with a write does not cache what it read. */
-    private final AtomicLong generation = new AtomicLong();
+    private final AtomicReference<Map<String, Deployment>> cache = new AtomicReference<>(new ConcurrentHashMap<>());
     private final List<DeploymentListener> listeners = new CopyOnWriteArrayList<>();
+    /** Runs between reading a deployment and caching it: tests hold a lookup there to interleave a write. */
+    volatile Runnable beforeCaching = () -> {};
 
     DeploymentDirectory(Store store) {
         this.store = store;
@@ -48,12 +54,12 @@ final class DeploymentDirectory implements Deployments {
 
     @Override
     public Deployment resolve(String runtimeId, String qualifier) {
-        String key = runtimeId + "\n" + qualifier;
-        Deployment cached = cache.get(key);
+        String key = key(runtimeId, qualifier);
+        Map<String, Deployment> generation = cache.get();
+        Deployment cached = generation.get(key);
         if (cached != null) {
             return cached;
         }
-        long seen = generation.get();
         Deployment deployment = store.transaction(tx -> {
             StoredRuntime runtime = tx.runtime(runtimeId).orElseThrow(() -> ApiException.notFound(
                     "Agent runtime " + runtimeId + " not found"));
@@ -69,15 +75,14 @@ final class DeploymentDirectory implements Deployments {
                     "Version " + version + " of agent runtime " + runtimeId + " is gone"));
             return deployment(runtime, qualifier, stored);
         });
-        if (generation.get() == seen) {
-            cache.put(key, deployment);
-        }
+        beforeCaching.run();
+        generation.put(key, deployment);
         return deployment;
     }
 
     @Override
-    public java.util.Optional<Deployment> cached(String runtimeId, String qualifier) {
-        return java.util.Optional.ofNullable(cache.get(runtimeId + "\n" + qualifier));
+    public Optional<Deployment> cached(String runtimeId, String qualifier) {
+        return Optional.ofNullable(cache.get().get(key(runtimeId, qualifier)));
     }
 
     @Override
@@ -100,10 +105,12 @@ final class DeploymentDirectory implements Deployments {
         listeners.add(listener);
     }
 
-    /** Forgets every cached deployment: call after any write has committed. */
+    /**
+     * Retires every cached deployment. Call inside the writing transaction (see the class comment); a transaction
+     * that then rolls back has only cost the cache.
+     */
     void changed() {
-        generation.incrementAndGet();
-        cache.clear();
+        cache.set(new ConcurrentHashMap<>());
     }
 
     void tell(Consumer<DeploymentListener> event) {
@@ -114,6 +121,10 @@ final class DeploymentDirectory implements Deployments {
                 LOG.warn("deployment listener {} failed", listener, e);
             }
         }
+    }
+
+    private static String key(String runtimeId, String qualifier) {
+        return runtimeId + "\n" + qualifier;
     }
 
     private static Deployment deployment(StoredRuntime runtime, String endpointName, StoredVersion version) {

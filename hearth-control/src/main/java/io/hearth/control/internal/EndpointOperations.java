@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The five endpoint operations (contract §3.1). A named endpoint serves the version it was given until it is
+ * The five endpoint operations (docs/wire-contract.md §3). A named endpoint serves the version it was given until it is
  * updated; it goes live at once when that version is READY, otherwise when the version resolves.
  */
 final class EndpointOperations {
@@ -53,32 +53,29 @@ final class EndpointOperations {
     Reply create(String runtimeId, JsonNode body) {
         EndpointRequest request = EndpointRequest.parse(body, true);
         String name = request.name().orElseThrow();
-        return idempotency.once("CreateAgentRuntimeEndpoint " + runtimeId, request.clientToken(), withoutToken(body), () -> {
-            var written = store.transaction(tx -> {
-                StoredRuntime runtime = runtime(tx, runtimeId);
-                tx.endpoint(runtimeId, name).ifPresent(e -> {
-                    throw ApiException.conflict("Endpoint " + name + " already exists on agent runtime " + runtimeId);
-                });
-                if (tx.endpointCount(runtimeId) >= MAX_ENDPOINTS) {
-                    throw ApiException.quotaExceeded("Endpoints limit exceeded: " + MAX_ENDPOINTS + " per agent runtime");
-                }
-                int version = request.version().orElse(runtime.latestVersion());
-                Instant now = now();
-                StoredEndpoint endpoint = settle(tx, runtime, new StoredEndpoint(0, runtimeId, name,
-                        ResourceIds.of(name), request.description(), OptionalInt.empty(), version, Status.CREATING,
-                        Optional.empty(), now, now), now);
-                return new Written(runtime, tx.insertEndpoint(endpoint));
+        return idempotency.once("CreateAgentRuntimeEndpoint " + runtimeId, request.clientToken(), withoutToken(body), tx -> {
+            StoredRuntime runtime = runtime(tx, runtimeId);
+            tx.endpoint(runtimeId, name).ifPresent(e -> {
+                throw ApiException.conflict("Endpoint " + name + " already exists on agent runtime " + runtimeId);
             });
+            if (tx.endpointCount(runtimeId) >= MAX_ENDPOINTS) {
+                throw ApiException.quotaExceeded("Endpoints limit exceeded: " + MAX_ENDPOINTS + " per agent runtime");
+            }
+            int version = request.version().orElse(runtime.latestVersion());
+            Instant now = now();
+            StoredEndpoint endpoint = tx.insertEndpoint(settle(tx, runtime, new StoredEndpoint(0, runtimeId, name,
+                    ResourceIds.of(name), request.description(), OptionalInt.empty(), version, Status.CREATING,
+                    Optional.empty(), now, now), now));
             directory.changed();
             var reply = new LinkedHashMap<String, Object>();
-            reply.put("targetVersion", Integer.toString(written.endpoint().targetVersion()));
+            reply.put("targetVersion", Integer.toString(endpoint.targetVersion()));
             reply.put("agentRuntimeEndpointArn", identity.endpointArn(runtimeId, name));
-            reply.put("agentRuntimeArn", written.runtime().arn());
+            reply.put("agentRuntimeArn", runtime.arn());
             reply.put("agentRuntimeId", runtimeId);
             reply.put("endpointName", name);
-            reply.put("status", written.endpoint().status());
-            reply.put("createdAt", written.endpoint().createdAt().toString());
-            return Reply.accepted(reply);
+            reply.put("status", endpoint.status());
+            reply.put("createdAt", endpoint.createdAt().toString());
+            return Write.of(Reply.accepted(reply));
         });
     }
 
@@ -93,46 +90,38 @@ final class EndpointOperations {
         EndpointRequest request = EndpointRequest.parse(body, false);
         refuseDefault(name, "updated: it always serves the latest version");
         return idempotency.once("UpdateAgentRuntimeEndpoint " + runtimeId + " " + name, request.clientToken(),
-                withoutToken(body), () -> {
-                    var written = store.transaction(tx -> {
-                        StoredRuntime runtime = runtime(tx, runtimeId);
-                        StoredEndpoint current = endpoint(tx, runtimeId, name);
-                        Instant now = now();
-                        StoredEndpoint retargeted = current.targeting(request.version().orElse(current.targetVersion()),
-                                request.description().or(current::description), Status.UPDATING, now);
-                        StoredEndpoint updated = settle(tx, runtime, retargeted, now);
-                        tx.updateEndpoint(updated);
-                        return new Written(runtime, updated);
-                    });
+                withoutToken(body), tx -> {
+                    StoredRuntime runtime = runtime(tx, runtimeId);
+                    StoredEndpoint current = endpoint(tx, runtimeId, name);
+                    Instant now = now();
+                    StoredEndpoint retargeted = current.targeting(request.version().orElse(current.targetVersion()),
+                            request.description().or(current::description), Status.UPDATING, now);
+                    StoredEndpoint endpoint = settle(tx, runtime, retargeted, now);
+                    tx.updateEndpoint(endpoint);
                     directory.changed();
-                    StoredEndpoint endpoint = written.endpoint();
-                    endpoint.liveVersion().ifPresent(live -> directory.tell(l ->
-                            l.endpointMoved(runtimeId, name, Integer.toString(live))));
                     var reply = new LinkedHashMap<String, Object>();
                     reply.put("agentRuntimeEndpointArn", identity.endpointArn(runtimeId, name));
-                    reply.put("agentRuntimeArn", written.runtime().arn());
+                    reply.put("agentRuntimeArn", runtime.arn());
                     reply.put("status", endpoint.status());
                     reply.put("createdAt", endpoint.createdAt().toString());
                     reply.put("lastUpdatedAt", endpoint.lastUpdatedAt().toString());
                     endpoint.liveVersion().ifPresent(v -> reply.put("liveVersion", Integer.toString(v)));
                     reply.put("targetVersion", Integer.toString(endpoint.targetVersion()));
-                    return Reply.accepted(reply);
+                    return new Write(Reply.accepted(reply), () -> endpoint.liveVersion().ifPresent(live ->
+                            directory.tell(l -> l.endpointMoved(runtimeId, name, Integer.toString(live)))));
                 });
     }
 
     Reply delete(String runtimeId, String name, Optional<String> clientToken) {
         clientToken.ifPresent(RuntimeOperations::checkClientToken);
         refuseDefault(name, "deleted: it lives as long as its runtime");
-        return idempotency.once("DeleteAgentRuntimeEndpoint " + runtimeId + " " + name, clientToken, "", () -> {
-            store.transaction(tx -> {
-                runtime(tx, runtimeId);
-                endpoint(tx, runtimeId, name);
-                tx.deleteEndpoint(runtimeId, name);
-                return null;
-            });
+        return idempotency.once("DeleteAgentRuntimeEndpoint " + runtimeId + " " + name, clientToken, "", tx -> {
+            runtime(tx, runtimeId);
+            endpoint(tx, runtimeId, name);
+            tx.deleteEndpoint(runtimeId, name);
             directory.changed();
-            directory.tell(l -> l.endpointDeleted(runtimeId, name));
-            return Reply.accepted(Map.of("status", Status.DELETING, "agentRuntimeId", runtimeId, "endpointName", name));
+            return new Write(Reply.accepted(Map.of("status", Status.DELETING, "agentRuntimeId", runtimeId, "endpointName", name)),
+                    () -> directory.tell(l -> l.endpointDeleted(runtimeId, name)));
         });
     }
 
@@ -184,8 +173,6 @@ final class EndpointOperations {
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
-
-    private record Written(StoredRuntime runtime, StoredEndpoint endpoint) {}
 
     /** A validated CreateAgentRuntimeEndpoint or UpdateAgentRuntimeEndpoint body. */
     private record EndpointRequest(Optional<String> name, OptionalInt versionNumber, Optional<String> description,

@@ -1,6 +1,5 @@
 package io.hearth.control.internal;
 
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -15,13 +14,5 @@ record Lifecycle(long idleSeconds, long maxSeconds) {
         long maxSeconds = max.orElse(DEFAULT_MAX);
         long idleSeconds = idle.orElse(Math.min(DEFAULT_IDLE, maxSeconds));
         return new Lifecycle(idleSeconds, maxSeconds);
-    }
-
-    Duration idle() {
-        return Duration.ofSeconds(idleSeconds);
-    }
-
-    Duration max() {
-        return Duration.ofSeconds(maxSeconds);
     }
 }

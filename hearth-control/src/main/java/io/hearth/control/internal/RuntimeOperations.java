@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The six runtime operations: Create, Get, Update, Delete, List, ListVersions (contract §3.1). Every version is
+ * The six runtime operations: Create, Get, Update, Delete, List, ListVersions (docs/wire-contract.md §3). Every version is
  * immutable; Create makes version 1 and the DEFAULT endpoint, each Update makes the next version and moves DEFAULT
  * to it once it resolves.
  */
@@ -67,28 +67,23 @@ final class RuntimeOperations {
     Reply create(JsonNode body) {
         RuntimeRequest request = RuntimeRequest.parse(body, true, lifecycleFloor, lifecycleCap);
         String name = request.name().orElseThrow();
-        return idempotency.once("CreateAgentRuntime", request.clientToken(), withoutToken(body), () -> {
-            StoredRuntime runtime = store.transaction(tx -> {
-                tx.runtimeNamed(name).ifPresent(existing -> {
-                    throw ApiException.conflict("An agent runtime named " + name + " already exists ("
-                            + existing.id() + ")");
-                });
-                if (tx.runtimeCount() >= MAX_RUNTIMES) {
-                    throw ApiException.quotaExceeded("Agent runtimes limit exceeded: " + MAX_RUNTIMES + " per account");
-                }
-                Instant now = now();
-                String id = ResourceIds.of(name);
-                StoredRuntime created = tx.insertRuntime(new StoredRuntime(0, id, name, identity.runtimeArn(id),
-                        Status.CREATING, Optional.empty(), 1, request.tags(), now, now));
-                tx.insertVersion(new StoredVersion(id, 1, Status.CREATING, Optional.empty(),
-                        Json.writeString(request.config()), Optional.empty(), now));
-                tx.insertEndpoint(new StoredEndpoint(0, id, DEFAULT_ENDPOINT, ResourceIds.of(DEFAULT_ENDPOINT),
-                        Optional.empty(), OptionalInt.empty(), 1, Status.CREATING, Optional.empty(), now, now));
-                return created;
+        return idempotency.once("CreateAgentRuntime", request.clientToken(), withoutToken(body), tx -> {
+            tx.runtimeNamed(name).ifPresent(existing -> {
+                throw ApiException.conflict("An agent runtime named " + name + " already exists (" + existing.id() + ")");
             });
+            if (tx.runtimeCount() >= MAX_RUNTIMES) {
+                throw ApiException.quotaExceeded("Agent runtimes limit exceeded: " + MAX_RUNTIMES + " per account");
+            }
+            Instant now = now();
+            String id = ResourceIds.of(name);
+            StoredRuntime created = tx.insertRuntime(new StoredRuntime(0, id, name, identity.runtimeArn(id),
+                    Status.CREATING, Optional.empty(), 1, request.tags(), now, now));
+            tx.insertVersion(new StoredVersion(id, 1, Status.CREATING, Optional.empty(),
+                    Json.writeString(request.config()), Optional.empty(), now));
+            tx.insertEndpoint(new StoredEndpoint(0, id, DEFAULT_ENDPOINT, ResourceIds.of(DEFAULT_ENDPOINT),
+                    Optional.empty(), OptionalInt.empty(), 1, Status.CREATING, Optional.empty(), now, now));
             directory.changed();
-            resolver.resolveLater(runtime.id(), 1);
-            return Reply.accepted(views.written(runtime, false));
+            return new Write(Reply.accepted(views.written(created, false)), () -> resolver.resolveLater(id, 1));
         });
     }
 
@@ -103,26 +98,22 @@ final class RuntimeOperations {
 
     Reply update(String runtimeId, JsonNode body) {
         RuntimeRequest request = RuntimeRequest.parse(body, false, lifecycleFloor, lifecycleCap);
-        return idempotency.once("UpdateAgentRuntime " + runtimeId, request.clientToken(), withoutToken(body), () -> {
-            StoredRuntime runtime = store.transaction(tx -> {
-                StoredRuntime current = runtime(tx, runtimeId);
-                if (tx.versionCount(runtimeId) >= MAX_VERSIONS) {
-                    throw ApiException.quotaExceeded("Versions limit exceeded: " + MAX_VERSIONS + " per agent runtime "
-                            + "(delete old versions with DeleteAgentRuntime and a version)");
-                }
-                Instant now = now();
-                int next = current.latestVersion() + 1;
-                StoredRuntime updated = current.withLatestVersion(next, Status.UPDATING, now);
-                tx.updateRuntime(updated);
-                tx.insertVersion(new StoredVersion(runtimeId, next, Status.CREATING, Optional.empty(),
-                        Json.writeString(request.config()), Optional.empty(), now));
-                tx.endpoint(runtimeId, DEFAULT_ENDPOINT).ifPresent(e ->
-                        tx.updateEndpoint(e.targeting(next, e.description(), Status.UPDATING, now)));
-                return updated;
-            });
+        return idempotency.once("UpdateAgentRuntime " + runtimeId, request.clientToken(), withoutToken(body), tx -> {
+            StoredRuntime current = runtime(tx, runtimeId);
+            if (tx.versionCount(runtimeId) >= MAX_VERSIONS) {
+                throw ApiException.quotaExceeded("Versions limit exceeded: " + MAX_VERSIONS + " per agent runtime "
+                        + "(delete old versions with DeleteAgentRuntime and a version)");
+            }
+            Instant now = now();
+            int next = current.latestVersion() + 1;
+            StoredRuntime updated = current.withLatestVersion(next, Status.UPDATING, now);
+            tx.updateRuntime(updated);
+            tx.insertVersion(new StoredVersion(runtimeId, next, Status.CREATING, Optional.empty(),
+                    Json.writeString(request.config()), Optional.empty(), now));
+            tx.endpoint(runtimeId, DEFAULT_ENDPOINT).ifPresent(e ->
+                    tx.updateEndpoint(e.targeting(next, e.description(), Status.UPDATING, now)));
             directory.changed();
-            resolver.resolveLater(runtimeId, runtime.latestVersion());
-            return Reply.accepted(views.written(runtime, true));
+            return new Write(Reply.accepted(views.written(updated, true)), () -> resolver.resolveLater(runtimeId, next));
         });
     }
 
@@ -130,43 +121,37 @@ final class RuntimeOperations {
     Reply delete(String runtimeId, Optional<String> clientToken, Optional<String> version) {
         clientToken.ifPresent(RuntimeOperations::checkClientToken);
         OptionalInt number = version.isPresent() ? OptionalInt.of(versionNumber(version.get(), "version")) : OptionalInt.empty();
-        return idempotency.once("DeleteAgentRuntime " + runtimeId, clientToken, "version=" + version.orElse(""), () -> {
+        return idempotency.once("DeleteAgentRuntime " + runtimeId, clientToken, "version=" + version.orElse(""), tx -> {
             if (number.isPresent()) {
-                return deleteVersion(runtimeId, number.getAsInt());
+                return deleteVersion(tx, runtimeId, number.getAsInt());
             }
-            store.transaction(tx -> {
-                runtime(tx, runtimeId);
-                tx.deleteRuntime(runtimeId);
-                return null;
-            });
+            runtime(tx, runtimeId);
+            tx.deleteRuntime(runtimeId);
             directory.changed();
-            directory.tell(l -> l.runtimeDeleted(runtimeId));
-            background.execute(() -> artifacts.forget(runtimeId));
-            return Reply.accepted(Map.of("agentRuntimeId", runtimeId, "status", Status.DELETING));
+            return new Write(Reply.accepted(Map.of("agentRuntimeId", runtimeId, "status", Status.DELETING)), () -> {
+                directory.tell(l -> l.runtimeDeleted(runtimeId));
+                background.execute(() -> artifacts.forget(runtimeId));
+            });
         });
     }
 
-    private Reply deleteVersion(String runtimeId, int version) {
-        store.transaction(tx -> {
-            StoredRuntime runtime = runtime(tx, runtimeId);
-            version(tx, runtime, version);
-            List<String> users = tx.endpoints(runtimeId, 0, Integer.MAX_VALUE).stream()
-                    .filter(e -> e.targetVersion() == version
-                            || (e.liveVersion().isPresent() && e.liveVersion().getAsInt() == version))
-                    .map(StoredEndpoint::name)
-                    .toList();
-            if (!users.isEmpty() || runtime.latestVersion() == version) {
-                throw ApiException.conflict("Version " + version + " of agent runtime " + runtimeId
-                        + " is in use (endpoints " + users + (runtime.latestVersion() == version ? ", and it is the latest" : "")
-                        + "; expected: a version no endpoint serves)");
-            }
-            tx.deleteVersion(runtimeId, version);
-            return null;
-        });
+    private Write deleteVersion(Transaction tx, String runtimeId, int version) {
+        StoredRuntime runtime = runtime(tx, runtimeId);
+        version(tx, runtime, version);
+        List<String> users = tx.endpoints(runtimeId, 0, Integer.MAX_VALUE).stream()
+                .filter(e -> e.targetVersion() == version
+                        || (e.liveVersion().isPresent() && e.liveVersion().getAsInt() == version))
+                .map(StoredEndpoint::name)
+                .toList();
+        if (!users.isEmpty() || runtime.latestVersion() == version) {
+            throw ApiException.conflict("Version " + version + " of agent runtime " + runtimeId
+                    + " is in use (endpoints " + users + (runtime.latestVersion() == version ? ", and it is the latest" : "")
+                    + "; expected: a version no endpoint serves)");
+        }
+        tx.deleteVersion(runtimeId, version);
         directory.changed();
-        background.execute(() -> artifacts.forget(runtimeId, version));
-        return Reply.accepted(Map.of("agentRuntimeId", runtimeId, "agentRuntimeVersion", Integer.toString(version),
-                "status", Status.DELETING));
+        return new Write(Reply.accepted(Map.of("agentRuntimeId", runtimeId, "agentRuntimeVersion", Integer.toString(version),
+                "status", Status.DELETING)), () -> background.execute(() -> artifacts.forget(runtimeId, version)));
     }
 
     Reply list(Page page) {

@@ -1,6 +1,6 @@
 package io.hearth.control.internal;
 
-/** Status values of runtimes, versions and endpoints (contract §3.3). */
+/** Status values of runtimes, versions and endpoints (docs/wire-contract.md §3). */
 final class Status {
     static final String CREATING = "CREATING";
     static final String CREATE_FAILED = "CREATE_FAILED";

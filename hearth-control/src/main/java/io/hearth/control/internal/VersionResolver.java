@@ -6,6 +6,7 @@ import io.hearth.store.StoredEndpoint;
 import io.hearth.store.StoredRuntime;
 import io.hearth.store.StoredVersion;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,13 +24,14 @@ import tools.jackson.databind.JsonNode;
  */
 final class VersionResolver {
     private static final Logger LOG = LoggerFactory.getLogger(VersionResolver.class);
-    private static final int ENDPOINT_SCAN = 1_000;
 
     private final Store store;
     private final Artifacts artifacts;
     private final DeploymentDirectory directory;
     private final Executor background;
     private final Clock clock;
+    /** Runs between reading a version and unpacking its code: tests land a write there. */
+    volatile Runnable beforeUnpacking = () -> {};
 
     VersionResolver(Store store, Artifacts artifacts, DeploymentDirectory directory, Executor background, Clock clock) {
         this.store = store;
@@ -56,6 +58,7 @@ final class VersionResolver {
         if (stored.isEmpty()) {
             return;
         }
+        beforeUnpacking.run();
         Optional<LaunchPlan> plan = Optional.empty();
         Optional<String> failure = Optional.empty();
         try {
@@ -71,19 +74,22 @@ final class VersionResolver {
 
     private void finish(String runtimeId, int version, Optional<LaunchPlan> plan, Optional<String> failure) {
         var moved = new ArrayList<String>();
-        boolean exists = store.transaction(tx -> {
-            Optional<StoredVersion> stored = tx.version(runtimeId, version);
+        Outcome outcome = store.transaction(tx -> {
             Optional<StoredRuntime> runtime = tx.runtime(runtimeId);
-            if (stored.isEmpty() || runtime.isEmpty()) {
-                return false;
+            if (runtime.isEmpty()) {
+                return Outcome.RUNTIME_GONE;
             }
-            var now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            Optional<StoredVersion> stored = tx.version(runtimeId, version);
+            if (stored.isEmpty()) {
+                return Outcome.VERSION_GONE;
+            }
+            var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             String status = failure.isPresent() ? Status.failed(version > 1) : Status.READY;
             tx.updateVersion(stored.get().resolved(status, failure, plan.map(VersionResolver::launchJson)));
             if (runtime.get().latestVersion() == version) {
                 tx.updateRuntime(runtime.get().withStatus(status, failure, now));
             }
-            for (StoredEndpoint endpoint : tx.endpoints(runtimeId, 0, ENDPOINT_SCAN)) {
+            for (StoredEndpoint endpoint : tx.endpoints(runtimeId, 0, Integer.MAX_VALUE)) {
                 if (endpoint.targetVersion() != version) {
                     continue;
                 }
@@ -94,20 +100,26 @@ final class VersionResolver {
                     moved.add(endpoint.name());
                 }
             }
-            return true;
+            directory.changed();
+            return Outcome.RESOLVED;
         });
-        if (!exists) {
-            artifacts.forget(runtimeId, version);
-            return;
-        }
-        directory.changed();
-        failure.ifPresentOrElse(
-                f -> LOG.warn("{} version {} failed: {}", runtimeId, version, f),
-                () -> LOG.info("{} version {} is READY", runtimeId, version));
-        for (String endpoint : moved) {
-            directory.tell(l -> l.endpointMoved(runtimeId, endpoint, Integer.toString(version)));
+        switch (outcome) {
+            // Deleted while its code was being unpacked: the delete's own clean-up may have run before the unpacking
+            // wrote anything, so the files are removed again here.
+            case RUNTIME_GONE -> artifacts.forget(runtimeId);
+            case VERSION_GONE -> artifacts.forget(runtimeId, version);
+            case RESOLVED -> {
+                failure.ifPresentOrElse(
+                        f -> LOG.warn("{} version {} failed: {}", runtimeId, version, f),
+                        () -> LOG.info("{} version {} is READY", runtimeId, version));
+                for (String endpoint : moved) {
+                    directory.tell(l -> l.endpointMoved(runtimeId, endpoint, Integer.toString(version)));
+                }
+            }
         }
     }
+
+    private enum Outcome { RESOLVED, RUNTIME_GONE, VERSION_GONE }
 
     static CodeArtifact artifact(StoredVersion version) {
         JsonNode code = Views.config(version).path("agentRuntimeArtifact").path("codeConfiguration");

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
-/** The response shapes of contract §3.3, built from stored rows. Timestamps are ISO-8601 strings (§1.5). */
+/** The response shapes of docs/wire-contract.md §3, built from stored rows. Timestamps are ISO-8601 strings (docs/wire-contract.md §1.4). */
 final class Views {
     private final AwsIdentity identity;
 
