@@ -32,9 +32,11 @@ final class DeployCommand implements Callable<Integer> {
         try {
             new Deployer(HearthClient.fromEnvironment(), System.out).deploy(dir, name, runtime, entry);
             return 0;
-        } catch (HearthClient.HearthClientException | IllegalArgumentException e) {
-            System.err.println("hearth deploy: " + e.getMessage());
-            return 1;
+        } catch (IllegalArgumentException e) {
+            throw new CliProblem(e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw new CliProblem(e.getMessage() + ": " + e.getCause().getMessage()
+                    + " (expected: a readable directory of agent code)");
         }
     }
 }

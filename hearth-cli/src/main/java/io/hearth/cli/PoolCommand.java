@@ -74,9 +74,8 @@ final class PoolCommand {
             var parsed = new ArrayList<Map<String, Object>>();
             for (String schedule : schedules) {
                 String[] parts = schedule.split("\\|");
-                if (parts.length != 3) {
-                    System.err.println("hearth pool set: --schedule " + schedule + " (expected: 'CRON|SIZE|DURATION')");
-                    return 2;
+                if (parts.length != 3 || !parts[1].trim().matches("\\d{1,9}")) {
+                    throw new CliProblem("--schedule " + schedule + " (expected: 'CRON|SIZE|DURATION', e.g. '55 8 * * MON-FRI|50|20m')");
                 }
                 parsed.add(Map.of("cron", parts[0].trim(), "size", Integer.parseInt(parts[1].trim()),
                         "durationSeconds", duration(parts[2].trim()).toSeconds()));
@@ -116,8 +115,9 @@ final class PoolCommand {
     }
 
     private static void print(JsonNode pool) {
-        System.out.printf("%s/%s  version %s  ready %d  starting %d  target %d (%s)  hits %d  misses %d%n",
-                pool.path("runtimeId").asString(), pool.path("endpointName").asString(), pool.path("version").asString("-"),
+        System.out.printf("%s/%s  source %s  version %s  ready %d  starting %d  target %d (%s)  hits %d  misses %d%n",
+                pool.path("runtimeId").asString(), pool.path("endpointName").asString(), pool.path("source").asString("-"),
+                pool.path("version").asString("-"),
                 pool.path("ready").asInt(), pool.path("starting").asInt(), pool.path("desired").asInt(),
                 pool.path("reason").asString(), pool.path("hits").asLong(), pool.path("misses").asLong());
     }
@@ -136,7 +136,7 @@ final class PoolCommand {
             }
             return Duration.parse(text);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("duration: " + text + " (expected: e.g. 90s, 20m, 2h or PT20M)", e);
+            throw new CliProblem("duration: " + text + " (expected: e.g. 90s, 20m, 2h or PT20M)");
         }
     }
 
@@ -148,9 +148,8 @@ final class PoolCommand {
         try {
             work.run(HearthClient.fromEnvironment());
             return 0;
-        } catch (HearthClient.HearthClientException | IllegalArgumentException e) {
-            System.err.println("hearth pool: " + e.getMessage());
-            return 1;
+        } catch (IllegalArgumentException e) {
+            throw new CliProblem(e.getMessage());
         }
     }
 }

@@ -12,7 +12,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HearthServer server = HearthServer.start(options.toConfig());
+        HearthServer server = ServerStart.start(options);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hearth-shutdown"));
         System.out.println("Hearth is listening on " + server.endpoint() + " (isolation: " + server.isolation() + ")");
         server.join();

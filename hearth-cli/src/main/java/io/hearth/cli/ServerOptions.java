@@ -5,6 +5,7 @@ import io.hearth.server.ServerConfig;
 import io.hearth.session.SessionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs a server shares. */
@@ -40,13 +41,24 @@ public final class ServerOptions {
             description = "The most sandboxes warm pools may hold at once, all endpoints together. Default: ${DEFAULT-VALUE}.")
     int maxPooled;
 
+    @Option(names = "--shutdown-grace", defaultValue = "10",
+            description = {"Seconds shutdown may take in all (pools, sessions, sandboxes); whatever still runs then is",
+                    "stopped. Default: ${DEFAULT-VALUE}."})
+    long shutdownGraceSeconds;
+
     @Option(names = "--ping-interval-ms", defaultValue = "2000", description = "How often live agents are pinged. Default: ${DEFAULT-VALUE}.")
     long pingIntervalMillis;
 
     @Option(names = "--readiness-timeout", defaultValue = "60", description = "Seconds a new agent may take to answer /ping. Default: ${DEFAULT-VALUE}.")
     long readinessSeconds;
 
+    private static final List<String> ISOLATIONS = List.of("auto", "gvisor", "namespaces", "process");
+
+    /** @throws IllegalArgumentException naming the option and what it takes */
     ServerConfig toConfig() {
+        if (!ISOLATIONS.contains(isolation)) {
+            throw new IllegalArgumentException("--isolation " + isolation + " (expected: one of " + String.join(", ", ISOLATIONS) + ")");
+        }
         Path data = dataDir != null ? dataDir : defaultDataDir();
         var sessions = SessionSettings.DEFAULT
                 .withPingInterval(Duration.ofMillis(pingIntervalMillis))
@@ -58,7 +70,8 @@ public final class ServerOptions {
                 .withIdentity(new AwsIdentity(region, account))
                 .withLifecycleBounds(Duration.ofSeconds(lifecycleFloor), Duration.ofSeconds(lifetimeCap))
                 .withSessions(sessions)
-                .withMaxPooled(maxPooled);
+                .withMaxPooled(maxPooled)
+                .withShutdownGrace(Duration.ofSeconds(shutdownGraceSeconds));
     }
 
     static Path defaultDataDir() {

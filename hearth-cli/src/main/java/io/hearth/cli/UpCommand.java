@@ -27,13 +27,17 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path agent = example != null ? example : Path.of(System.getProperty("hearth.home", ".")).resolve("examples/python-counter");
         if (!Files.isRegularFile(agent.resolve("agent.py"))) {
-            System.err.println("hearth up: no example agent at " + agent.toAbsolutePath() + " (expected: agent.py there; pass --example DIR)");
-            return 1;
+            throw new CliProblem("no example agent at " + agent.toAbsolutePath() + " (expected: agent.py there; pass --example DIR)");
         }
-        HearthServer server = HearthServer.start(options.toConfig());
+        HearthServer server = ServerStart.start(options);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hearth-shutdown"));
-        JsonNode runtime = new Deployer(new HearthClient(server.endpoint()), System.out)
-                .deploy(agent, "hearth_demo", "PYTHON_3_12", List.of("agent.py"));
+        JsonNode runtime;
+        try {
+            runtime = new Deployer(new HearthClient(server.endpoint()), System.out)
+                    .deploy(agent, "hearth_demo", "PYTHON_3_12", List.of("agent.py"));
+        } catch (HearthClient.HearthClientException e) {
+            throw new CliProblem("the demo agent did not deploy: " + e.getMessage());
+        }
         printHowTo(server, runtime.path("agentRuntimeArn").asString());
         server.join();
         return 0;

@@ -56,8 +56,8 @@ public final class SandboxDrivers {
         }
         throw new IsolationUnavailableException("isolation auto: neither gvisor nor namespaces can run on this host ("
                 + List.of(gvisor, namespaces).stream().map(a -> a.driver() + ": " + a.reason()).collect(Collectors.joining("; "))
-                + "); install them (.ci/install-isolation.sh) and run as root, or pass --isolation process to run"
-                + " agents WITHOUT isolation");
+                + ") (expected: one of them: install them with sudo ./hearth setup and run Hearth as root, or pass"
+                + " --isolation process to run agents WITHOUT isolation)");
     }
 
     private static SandboxDriver openIsolating(DriverAvailability availability, Path sandboxesDir) {

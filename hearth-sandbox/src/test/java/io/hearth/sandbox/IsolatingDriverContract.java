@@ -41,7 +41,7 @@ abstract class IsolatingDriverContract {
     @BeforeAll
     void openDriver() throws IOException {
         assumeTrue(Files.isExecutable(requiredBinary()),
-                requiredBinary() + " is not installed: run .ci/install-isolation.sh to test the " + driverName() + " driver");
+                requiredBinary() + " is not installed: run ./hearth setup to test the " + driverName() + " driver");
         work = Files.createTempDirectory("hearth-" + driverName() + "-test");
         sandboxes = work.resolve("data").resolve("sandboxes");
         stateRoot = sandboxes.resolve(driverName());

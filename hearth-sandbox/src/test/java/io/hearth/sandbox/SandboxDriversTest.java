@@ -52,7 +52,7 @@ class SandboxDriversTest {
 
     @Test
     void autoPicksGvisorWhereItRuns() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/runsc")), "runsc is not installed: run .ci/install-isolation.sh");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/runsc")), "runsc is not installed: run ./hearth setup");
         try (SandboxDriver driver = SandboxDrivers.open("auto", data.resolve("sandboxes"))) {
             assertThat(driver.name()).isEqualTo("gvisor");
             assertThat(driver.isolationSummary()).contains("user-space kernel").contains("no hardware VM");
@@ -82,7 +82,7 @@ class SandboxDriversTest {
 
     @Test
     void autoFallsBackToNamespacesWhenGvisorDoesNotRun() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "bwrap is not installed: run .ci/install-isolation.sh");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "bwrap is not installed: run ./hearth setup");
         try (SandboxDriver driver = SandboxDrivers.openAuto(data.resolve("sandboxes"),
                 () -> DriverAvailability.no("gvisor", "pretend runsc fails here"),
                 io.hearth.sandbox.internal.DriverChecks::namespaces)) {

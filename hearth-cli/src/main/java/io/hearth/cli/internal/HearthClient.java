@@ -1,5 +1,6 @@
 package io.hearth.cli.internal;
 
+import io.hearth.api.ApiException;
 import io.hearth.api.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -110,18 +111,32 @@ public final class HearthClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new HearthClientException("cannot reach Hearth at " + endpoint + " (" + e.getMessage()
-                    + "); is it running? Start it with ./hearth server, or set HEARTH_ENDPOINT");
+            throw new HearthClientException("cannot reach Hearth at " + endpoint + ": " + why(e)
+                    + " (expected: a running Hearth there; start one with ./hearth server, or set HEARTH_ENDPOINT)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HearthClientException("interrupted");
         }
-        JsonNode body = response.body().length == 0 ? Json.mapper().createObjectNode() : Json.tree(response.body());
+        JsonNode body;
+        try {
+            body = response.body().length == 0 ? Json.mapper().createObjectNode() : Json.tree(response.body());
+        } catch (ApiException e) {
+            throw new HearthClientException(request.method() + " " + request.uri() + " answered " + response.statusCode()
+                    + " with a body that is not JSON (expected: a Hearth server at " + endpoint + "; check HEARTH_ENDPOINT)");
+        }
         if (response.statusCode() / 100 != 2) {
             throw new HearthClientException(request.method() + " " + request.uri().getPath() + " answered "
                     + response.statusCode() + " " + body.path("__type").asString("") + ": " + body.path("message").asString(body.toString()));
         }
         return body;
+    }
+
+    private static String why(IOException e) {
+        return switch (e) {
+            case java.net.http.HttpConnectTimeoutException t -> "no answer within 5 s";
+            case java.net.ConnectException c -> "connection refused";
+            default -> e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        };
     }
 
     /** The server refused or could not be reached; the message is fit for the terminal. */

@@ -84,7 +84,7 @@ public final class DriverChecks {
         }
         if (!missing.isEmpty()) {
             return Optional.of("missing " + String.join(", ", missing) + " (Debian: apt-get install " + debianPackage
-                    + " iproute2 nftables util-linux mount; or run .ci/install-isolation.sh)");
+                    + " iproute2 nftables util-linux mount; or run sudo ./hearth setup)");
         }
         if (CgroupLayout.probe().isEmpty()) {
             return Optional.of("no memory, cpu and pids cgroup controllers (neither cgroup v2 with them enabled nor v1)");
