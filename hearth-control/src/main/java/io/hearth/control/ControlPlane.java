@@ -1,8 +1,8 @@
 package io.hearth.control;
 
-import io.hearth.deployment.Deployments;
 import static java.util.Objects.requireNonNull;
 
+import io.hearth.deployment.Deployments;
 import io.hearth.api.AwsIdentity;
 import io.hearth.control.internal.ControlPlaneAssembly;
 import io.hearth.store.Store;
@@ -10,12 +10,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import org.eclipse.jetty.server.Handler;
 
 /**
  * The control plane: agent runtimes, their immutable versions and endpoints, and artifacts (docs/wire-contract.md §3).
- * It answers the AWS control-plane API through {@link #handler()} and tells the data plane what to run through
- * {@link #deployments()}; it never touches sandboxes.
+ * It carries out the AWS control-plane operations ({@link #runtimes()}, {@link #endpoints()}; the server's edge
+ * routes HTTP to them) and tells the data plane what to run through {@link #deployments()}; it never touches
+ * sandboxes and knows nothing of HTTP.
  */
 public final class ControlPlane implements AutoCloseable {
     private final ControlPlaneAssembly parts;
@@ -41,9 +41,12 @@ public final class ControlPlane implements AutoCloseable {
                 Clock.systemUTC());
     }
 
-    /** Serves the eleven runtime operations; declines every other path. */
-    public Handler handler() {
-        return parts.handler();
+    public RuntimeApi runtimes() {
+        return parts.runtimeApi();
+    }
+
+    public EndpointApi endpoints() {
+        return parts.endpointApi();
     }
 
     public Deployments deployments() {

@@ -2,11 +2,13 @@ package io.hearth.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hearth.api.Workers;
 import io.hearth.control.ControlPlane;
 import io.hearth.router.DataPlaneHandler;
 import io.hearth.sandbox.ReclaimReport;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.server.internal.AwsErrorHandler;
+import io.hearth.server.internal.ControlPlaneHandler;
 import io.hearth.server.internal.EdgeHandler;
 import io.hearth.server.internal.MetricsHandler;
 import io.hearth.server.internal.PoolApiHandler;
@@ -34,7 +36,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.UriCompliance;
@@ -86,7 +87,8 @@ public final class HearthServer implements AutoCloseable {
             }
         }
 
-        ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+        // Artifact resolution: unpacking code off the request thread, a few at a time.
+        Workers background = Workers.bounded("hearth-control-background", 8, 10_000);
         closers.push(background::close);
         var control = new ControlPlane(store, config.identity(), data, config.lifecycleFloor(), config.lifecycleCap(), background);
         closers.push(control);
@@ -126,7 +128,7 @@ public final class HearthServer implements AutoCloseable {
         connector.setPort(config.port());
         connector.setIdleTimeout(config.agentTimeouts().idle().toMillis());
         jetty.addConnector(connector);
-        jetty.setHandler(new EdgeHandler(dataPlane, List.of(control.handler(), new PoolApiHandler(pools),
+        jetty.setHandler(new EdgeHandler(dataPlane, List.of(new ControlPlaneHandler(control.runtimes(), control.endpoints()), new PoolApiHandler(pools),
                 new MetricsHandler(meters), nativeApi)));
         jetty.setErrorHandler(new AwsErrorHandler());
         jetty.setStopTimeout(2_000);
@@ -208,7 +210,7 @@ public final class HearthServer implements AutoCloseable {
         var threads = new QueuedThreadPool(64, 4);
         threads.setName("hearth-http");
         // Handlers that block (control plane, session start) run on virtual threads.
-        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("hearth-http-v", 0).factory()));
         return threads;
     }
 

@@ -1,17 +1,17 @@
 package io.hearth.control.internal;
 
 import io.hearth.api.AwsIdentity;
+import io.hearth.control.EndpointApi;
+import io.hearth.control.RuntimeApi;
 import io.hearth.deployment.Deployments;
 import io.hearth.store.Store;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import org.eclipse.jetty.server.Handler;
 
-/** Wires the control plane's parts once; the public facade only exposes the handler and the deployments. */
+/** Wires the control plane's parts once; the public facade exposes the operations and the deployments. */
 public final class ControlPlaneAssembly {
-    private final ControlPlaneHandler handler;
     private final DeploymentDirectory directory;
     private final RuntimeOperations runtimes;
     private final EndpointOperations endpoints;
@@ -26,12 +26,7 @@ public final class ControlPlaneAssembly {
         runtimes = new RuntimeOperations(store, identity, idempotency, resolver, directory, artifacts, background,
                 clock, lifecycleFloor, lifecycleCap);
         endpoints = new EndpointOperations(store, identity, idempotency, directory, clock);
-        handler = new ControlPlaneHandler(runtimes, endpoints);
         resolver.resumeInterrupted();
-    }
-
-    public Handler handler() {
-        return handler;
     }
 
     public Deployments directory() {
@@ -40,6 +35,14 @@ public final class ControlPlaneAssembly {
 
     DeploymentDirectory deploymentDirectory() {
         return directory;
+    }
+
+    public RuntimeApi runtimeApi() {
+        return runtimes;
+    }
+
+    public EndpointApi endpointApi() {
+        return endpoints;
     }
 
     RuntimeOperations runtimes() {

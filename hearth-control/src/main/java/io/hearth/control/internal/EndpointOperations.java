@@ -1,5 +1,7 @@
 package io.hearth.control.internal;
 
+import io.hearth.control.ControlReply;
+import io.hearth.control.EndpointApi;
 import static io.hearth.control.internal.RuntimeOperations.DEFAULT_ENDPOINT;
 import static io.hearth.control.internal.RuntimeOperations.runtime;
 import static io.hearth.control.internal.RuntimeOperations.withoutToken;
@@ -28,7 +30,7 @@ import tools.jackson.databind.JsonNode;
  * The five endpoint operations (docs/wire-contract.md §3). A named endpoint serves the version it was given until it is
  * updated; it goes live at once when that version is READY, otherwise when the version resolves.
  */
-final class EndpointOperations {
+final class EndpointOperations implements EndpointApi {
     /** AgentCore's quota: 10 endpoints per agent runtime, DEFAULT included. */
     private static final int MAX_ENDPOINTS = 10;
     private static final Pattern TAG = Pattern.compile("[a-zA-Z0-9\\s._:/=+@-]*");
@@ -50,7 +52,8 @@ final class EndpointOperations {
         this.clock = clock;
     }
 
-    Reply create(String runtimeId, JsonNode body) {
+    @Override
+    public ControlReply create(String runtimeId, JsonNode body) {
         EndpointRequest request = EndpointRequest.parse(body, true);
         String name = request.name().orElseThrow();
         return idempotency.once("CreateAgentRuntimeEndpoint " + runtimeId, request.clientToken(), withoutToken(body), tx -> {
@@ -75,18 +78,20 @@ final class EndpointOperations {
             reply.put("endpointName", name);
             reply.put("status", endpoint.status());
             reply.put("createdAt", endpoint.createdAt().toString());
-            return Write.of(Reply.accepted(reply));
+            return Write.of(ControlReply.accepted(reply));
         });
     }
 
-    Reply get(String runtimeId, String name) {
+    @Override
+    public ControlReply get(String runtimeId, String name) {
         return store.transaction(tx -> {
             StoredRuntime runtime = runtime(tx, runtimeId);
-            return Reply.ok(views.endpoint(runtime, endpoint(tx, runtimeId, name)));
+            return ControlReply.ok(views.endpoint(runtime, endpoint(tx, runtimeId, name)));
         });
     }
 
-    Reply update(String runtimeId, String name, JsonNode body) {
+    @Override
+    public ControlReply update(String runtimeId, String name, JsonNode body) {
         EndpointRequest request = EndpointRequest.parse(body, false);
         refuseDefault(name, "updated: it always serves the latest version");
         return idempotency.once("UpdateAgentRuntimeEndpoint " + runtimeId + " " + name, request.clientToken(),
@@ -107,12 +112,13 @@ final class EndpointOperations {
                     reply.put("lastUpdatedAt", endpoint.lastUpdatedAt().toString());
                     endpoint.liveVersion().ifPresent(v -> reply.put("liveVersion", Integer.toString(v)));
                     reply.put("targetVersion", Integer.toString(endpoint.targetVersion()));
-                    return new Write(Reply.accepted(reply), () -> endpoint.liveVersion().ifPresent(live ->
+                    return new Write(ControlReply.accepted(reply), () -> endpoint.liveVersion().ifPresent(live ->
                             directory.tell(l -> l.endpointMoved(runtimeId, name, Integer.toString(live)))));
                 });
     }
 
-    Reply delete(String runtimeId, String name, Optional<String> clientToken) {
+    @Override
+    public ControlReply delete(String runtimeId, String name, Optional<String> clientToken) {
         clientToken.ifPresent(RuntimeOperations::checkClientToken);
         refuseDefault(name, "deleted: it lives as long as its runtime");
         return idempotency.once("DeleteAgentRuntimeEndpoint " + runtimeId + " " + name, clientToken, "", tx -> {
@@ -120,12 +126,14 @@ final class EndpointOperations {
             endpoint(tx, runtimeId, name);
             tx.deleteEndpoint(runtimeId, name);
             directory.changed();
-            return new Write(Reply.accepted(Map.of("status", Status.DELETING, "agentRuntimeId", runtimeId, "endpointName", name)),
+            return new Write(ControlReply.accepted(Map.of("status", Status.DELETING, "agentRuntimeId", runtimeId, "endpointName", name)),
                     () -> directory.tell(l -> l.endpointDeleted(runtimeId, name)));
         });
     }
 
-    Reply list(String runtimeId, Page page) {
+    @Override
+    public ControlReply list(String runtimeId, Optional<String> maxResults, Optional<String> nextToken) {
+        Page page = Page.of("endpoints", maxResults, nextToken);
         return store.transaction(tx -> {
             StoredRuntime runtime = runtime(tx, runtimeId);
             List<StoredEndpoint> endpoints = tx.endpoints(runtimeId, page.after(), page.size() + 1);
@@ -138,7 +146,7 @@ final class EndpointOperations {
             if (endpoints.size() > page.size()) {
                 body.put("nextToken", page.tokenAfter(endpoints.get(page.size() - 1).seq()));
             }
-            return Reply.ok(body);
+            return ControlReply.ok(body);
         });
     }
 

@@ -1,5 +1,6 @@
 package io.hearth.control.internal;
 
+import io.hearth.control.ControlReply;
 import io.hearth.api.ApiException;
 import io.hearth.api.FieldError;
 import io.hearth.api.Json;
@@ -44,7 +45,7 @@ final class Idempotency {
      * @param operation the operation and its target, e.g. {@code "UpdateAgentRuntime abc-0123456789"}
      * @param request   what identifies the request besides the token (body without it, query)
      */
-    Reply once(String operation, Optional<String> token, String request, Function<Transaction, Write> work) {
+    ControlReply once(String operation, Optional<String> token, String request, Function<Transaction, Write> work) {
         String hash = sha256(operation + "\n" + request);
         Write write = store.transaction(tx -> {
             if (token.isPresent()) {
@@ -72,7 +73,7 @@ final class Idempotency {
                     ValidationReason.IdempotentParameterMismatchException,
                     List.of(new FieldError("clientToken", "reused with different parameters")));
         }
-        return Write.of(Reply.accepted(Json.tree(earlier.response().getBytes(StandardCharsets.UTF_8))));
+        return Write.of(ControlReply.accepted(Json.tree(earlier.response().getBytes(StandardCharsets.UTF_8))));
     }
 
     private static String sha256(String text) {

@@ -1,5 +1,7 @@
 package io.hearth.control.internal;
 
+import io.hearth.control.ControlReply;
+import io.hearth.control.RuntimeApi;
 import io.hearth.api.ApiException;
 import io.hearth.api.AwsIdentity;
 import io.hearth.api.FieldError;
@@ -29,7 +31,7 @@ import tools.jackson.databind.node.ObjectNode;
  * immutable; Create makes version 1 and the DEFAULT endpoint, each Update makes the next version and moves DEFAULT
  * to it once it resolves.
  */
-final class RuntimeOperations {
+final class RuntimeOperations implements RuntimeApi {
     static final String DEFAULT_ENDPOINT = "DEFAULT";
     static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,4}");
     /** AgentCore's quotas: 1,000 agents per account, 1,000 versions per agent. */
@@ -64,7 +66,8 @@ final class RuntimeOperations {
         this.lifecycleCap = lifecycleCap;
     }
 
-    Reply create(JsonNode body) {
+    @Override
+    public ControlReply create(JsonNode body) {
         RuntimeRequest request = RuntimeRequest.parse(body, true, lifecycleFloor, lifecycleCap);
         String name = request.name().orElseThrow();
         return idempotency.once("CreateAgentRuntime", request.clientToken(), withoutToken(body), tx -> {
@@ -83,20 +86,22 @@ final class RuntimeOperations {
             tx.insertEndpoint(new StoredEndpoint(0, id, DEFAULT_ENDPOINT, ResourceIds.of(DEFAULT_ENDPOINT),
                     Optional.empty(), OptionalInt.empty(), 1, Status.CREATING, Optional.empty(), now, now));
             directory.changed();
-            return new Write(Reply.accepted(views.written(created, false)), () -> resolver.resolveLater(id, 1));
+            return new Write(ControlReply.accepted(views.written(created, false)), () -> resolver.resolveLater(id, 1));
         });
     }
 
-    Reply get(String runtimeId, Optional<String> version) {
+    @Override
+    public ControlReply get(String runtimeId, Optional<String> version) {
         return store.transaction(tx -> {
             StoredRuntime runtime = runtime(tx, runtimeId);
             int number = version.isPresent() ? versionNumber(version.get(), "version") : runtime.latestVersion();
             StoredVersion stored = version(tx, runtime, number);
-            return Reply.ok(views.runtime(runtime, stored, version.isPresent()));
+            return ControlReply.ok(views.runtime(runtime, stored, version.isPresent()));
         });
     }
 
-    Reply update(String runtimeId, JsonNode body) {
+    @Override
+    public ControlReply update(String runtimeId, JsonNode body) {
         RuntimeRequest request = RuntimeRequest.parse(body, false, lifecycleFloor, lifecycleCap);
         return idempotency.once("UpdateAgentRuntime " + runtimeId, request.clientToken(), withoutToken(body), tx -> {
             StoredRuntime current = runtime(tx, runtimeId);
@@ -113,12 +118,13 @@ final class RuntimeOperations {
             tx.endpoint(runtimeId, DEFAULT_ENDPOINT).ifPresent(e ->
                     tx.updateEndpoint(e.targeting(next, e.description(), Status.UPDATING, now)));
             directory.changed();
-            return new Write(Reply.accepted(views.written(updated, true)), () -> resolver.resolveLater(runtimeId, next));
+            return new Write(ControlReply.accepted(views.written(updated, true)), () -> resolver.resolveLater(runtimeId, next));
         });
     }
 
     /** Deletes the runtime, or with {@code version} only that version (the newer model's DeleteAgentRuntime). */
-    Reply delete(String runtimeId, Optional<String> clientToken, Optional<String> version) {
+    @Override
+    public ControlReply delete(String runtimeId, Optional<String> clientToken, Optional<String> version) {
         clientToken.ifPresent(RuntimeOperations::checkClientToken);
         OptionalInt number = version.isPresent() ? OptionalInt.of(versionNumber(version.get(), "version")) : OptionalInt.empty();
         return idempotency.once("DeleteAgentRuntime " + runtimeId, clientToken, "version=" + version.orElse(""), tx -> {
@@ -128,7 +134,7 @@ final class RuntimeOperations {
             runtime(tx, runtimeId);
             tx.deleteRuntime(runtimeId);
             directory.changed();
-            return new Write(Reply.accepted(Map.of("agentRuntimeId", runtimeId, "status", Status.DELETING)), () -> {
+            return new Write(ControlReply.accepted(Map.of("agentRuntimeId", runtimeId, "status", Status.DELETING)), () -> {
                 directory.tell(l -> l.runtimeDeleted(runtimeId));
                 background.execute(() -> artifacts.forget(runtimeId));
             });
@@ -150,11 +156,13 @@ final class RuntimeOperations {
         }
         tx.deleteVersion(runtimeId, version);
         directory.changed();
-        return new Write(Reply.accepted(Map.of("agentRuntimeId", runtimeId, "agentRuntimeVersion", Integer.toString(version),
+        return new Write(ControlReply.accepted(Map.of("agentRuntimeId", runtimeId, "agentRuntimeVersion", Integer.toString(version),
                 "status", Status.DELETING)), () -> background.execute(() -> artifacts.forget(runtimeId, version)));
     }
 
-    Reply list(Page page) {
+    @Override
+    public ControlReply list(Optional<String> maxResults, Optional<String> nextToken) {
+        Page page = Page.of("runtimes", maxResults, nextToken);
         return store.transaction(tx -> {
             List<StoredRuntime> runtimes = tx.runtimes(page.after(), page.size() + 1);
             var items = new ArrayList<Map<String, Object>>();
@@ -166,11 +174,13 @@ final class RuntimeOperations {
             if (runtimes.size() > page.size()) {
                 body.put("nextToken", page.tokenAfter(runtimes.get(page.size() - 1).seq()));
             }
-            return Reply.ok(body);
+            return ControlReply.ok(body);
         });
     }
 
-    Reply listVersions(String runtimeId, Page page) {
+    @Override
+    public ControlReply listVersions(String runtimeId, Optional<String> maxResults, Optional<String> nextToken) {
+        Page page = Page.of("versions", maxResults, nextToken);
         return store.transaction(tx -> {
             StoredRuntime runtime = runtime(tx, runtimeId);
             // Newest first; the token holds the last version seen, so the next page starts just below it.
@@ -185,7 +195,7 @@ final class RuntimeOperations {
             if (versions.size() > page.size()) {
                 body.put("nextToken", page.tokenAfter(versions.get(page.size() - 1).version()));
             }
-            return Reply.ok(body);
+            return ControlReply.ok(body);
         });
     }
 

@@ -1,5 +1,6 @@
 package io.hearth.control.internal;
 
+import io.hearth.control.ControlReply;
 import io.hearth.api.AwsIdentity;
 import io.hearth.api.Json;
 import io.hearth.store.Store;
@@ -80,7 +81,7 @@ final class ControlPlaneRig implements AutoCloseable {
         return body;
     }
 
-    static JsonNode json(Reply reply) {
+    static JsonNode json(ControlReply reply) {
         return Json.mapper().valueToTree(reply.body());
     }
 

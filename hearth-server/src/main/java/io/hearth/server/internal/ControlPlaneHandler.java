@@ -1,10 +1,13 @@
-package io.hearth.control.internal;
+package io.hearth.server.internal;
 
 import io.hearth.api.ApiException;
+import io.hearth.api.FieldError;
+import io.hearth.control.ControlReply;
+import io.hearth.control.EndpointApi;
+import io.hearth.control.RuntimeApi;
 import io.hearth.http.JsonBodies;
 import io.hearth.http.PathSegments;
 import io.hearth.http.Replies;
-import io.hearth.api.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,10 +27,10 @@ public final class ControlPlaneHandler extends Handler.Abstract {
     /** Bodies are small configuration documents; 50 variables of 5,000 characters fit with room to spare. */
     private static final int MAX_BODY_BYTES = 1 << 20;
 
-    private final RuntimeOperations runtimes;
-    private final EndpointOperations endpoints;
+    private final RuntimeApi runtimes;
+    private final EndpointApi endpoints;
 
-    ControlPlaneHandler(RuntimeOperations runtimes, EndpointOperations endpoints) {
+    public ControlPlaneHandler(RuntimeApi runtimes, EndpointApi endpoints) {
         this.runtimes = runtimes;
         this.endpoints = endpoints;
     }
@@ -45,10 +48,10 @@ public final class ControlPlaneHandler extends Handler.Abstract {
         }
         String method = request.getMethod();
         Fields query = Request.extractQueryParameters(request);
-        Reply reply = switch (path.size()) {
+        ControlReply reply = switch (path.size()) {
             case 1 -> switch (method) {
                 case "PUT" -> runtimes.create(body(request));
-                case "POST" -> runtimes.list(page("runtimes", query));
+                case "POST" -> runtimes.list(param(query, "maxResults"), param(query, "nextToken"));
                 default -> null;
             };
             case 2 -> switch (method) {
@@ -58,9 +61,9 @@ public final class ControlPlaneHandler extends Handler.Abstract {
                 default -> null;
             };
             case 3 -> switch (path.get(2) + " " + method) {
-                case "versions POST" -> runtimes.listVersions(path.get(1), page("versions", query));
+                case "versions POST" -> runtimes.listVersions(path.get(1), param(query, "maxResults"), param(query, "nextToken"));
                 case "runtime-endpoints PUT" -> endpoints.create(path.get(1), body(request));
-                case "runtime-endpoints POST" -> endpoints.list(path.get(1), page("endpoints", query));
+                case "runtime-endpoints POST" -> endpoints.list(path.get(1), param(query, "maxResults"), param(query, "nextToken"));
                 default -> null;
             };
             case 4 -> path.get(2).equals("runtime-endpoints") ? switch (method) {
@@ -76,10 +79,6 @@ public final class ControlPlaneHandler extends Handler.Abstract {
         }
         Replies.json(response, reply.status(), reply.body(), callback);
         return true;
-    }
-
-    private static Page page(String kind, Fields query) {
-        return Page.of(kind, param(query, "maxResults"), param(query, "nextToken"));
     }
 
     private static Optional<String> param(Fields query, String name) {
