@@ -1,6 +1,7 @@
 package io.hearth.cli;
 
 import io.hearth.sandbox.IsolationUnavailableException;
+import io.hearth.server.DataDirInUseException;
 import io.hearth.server.HearthServer;
 import io.hearth.server.ServerConfig;
 import java.io.IOException;
@@ -31,6 +32,8 @@ final class ServerStart {
         requireFree(config.bind(), config.port());
         try {
             return HearthServer.start(config);
+        } catch (DataDirInUseException e) {
+            throw new CliProblem(e.getMessage());
         } catch (IsolationUnavailableException e) {
             throw new CliProblem(e.getMessage().contains("(expected:") ? e.getMessage() : e.getMessage()
                     + " (expected: install what it needs with sudo ./hearth setup and run Hearth as root, or pass"

@@ -9,6 +9,7 @@ import io.hearth.sandbox.ReclaimReport;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.server.internal.AwsErrorHandler;
 import io.hearth.server.internal.ControlPlaneHandler;
+import io.hearth.server.internal.DataDirLock;
 import io.hearth.server.internal.EdgeHandler;
 import io.hearth.server.internal.MetricsHandler;
 import io.hearth.server.internal.PoolApiHandler;
@@ -21,6 +22,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import io.hearth.server.internal.NativeApiHandler;
+import io.hearth.server.internal.QuotaSummary;
+import io.hearth.quota.NodeMemory;
+import io.hearth.quota.Quotas;
 import io.hearth.session.SessionManager;
 import io.hearth.store.Store;
 import java.io.IOException;
@@ -56,17 +60,28 @@ public final class HearthServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Deque<AutoCloseable> closers = new ArrayDeque<>();
-    private final Server jetty;
-    private final SessionManager sessions;
-    private final PoolManager pools;
-    private final SandboxDriverSet drivers;
+    // Set once by open(), which runs inside the constructor's clean-up guard.
+    private Server jetty;
+    private SessionManager sessions;
+    private PoolManager pools;
+    private SandboxDriverSet drivers;
     private final AtomicBoolean closing = new AtomicBoolean();
 
     private HearthServer(ServerConfig config) throws Exception {
         this.config = config;
         Path data = config.dataDir().toAbsolutePath();
         Files.createDirectories(data);
+        closers.push(DataDirLock.acquire(data));
+        try {
+            open(data);
+        } catch (Exception | Error e) {
+            // What opened so far closes again, in reverse: a failed start leaves no sandbox, port or lock behind.
+            closeOpened(e);
+            throw e;
+        }
+    }
 
+    private void open(Path data) throws Exception {
         Store store = Store.open(data);
         closers.push(store);
 
@@ -98,11 +113,15 @@ public final class HearthServer implements AutoCloseable {
 
         var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         closers.push(meters::close);
-        var launcher = new SandboxLauncher(drivers::forDeployment, agentClient, config.sessions().readinessTimeout(),
+        var quotas = new Quotas(config.quotas(), NodeMemory.read());
+        quotas.bindTo(meters);
+        LOG.info("quotas: {}", QuotaSummary.of(quotas));
+        // Every sandbox, a session's or a pool's, is counted against the node's cap from its start to its end.
+        var launcher = new SandboxLauncher(d -> quotas.admitting(drivers.forDeployment(d)), agentClient, config.sessions().readinessTimeout(),
                 data.resolve("logs"),
                 Map.of("AWS_REGION", config.identity().region(), "AWS_DEFAULT_REGION", config.identity().region()), meters);
         pools = new PoolManager(launcher, control.deployments(), store, Clock.systemUTC(), config.maxPooled(), meters);
-        sessions = new SessionManager(launcher, pools, config.sessions());
+        sessions = new SessionManager(launcher, pools, config.sessions(), quotas);
         closers.push(sessions);
         closers.push(pools);
         pools.start(Duration.ofSeconds(1));
@@ -110,8 +129,8 @@ public final class HearthServer implements AutoCloseable {
         control.deployments().addListener(pools);
 
         var dataPlane = new DataPlaneHandler(control.deployments(), sessions, agentClient, config.identity(),
-                config.agentTimeouts(), config.maxPayloadBytes());
-        var nativeApi = new NativeApiHandler(sessions, data.resolve("artifacts"), driver.name(), 250L << 20);
+                config.agentTimeouts(), config.maxPayloadBytes(), quotas);
+        var nativeApi = new NativeApiHandler(sessions, data.resolve("artifacts"), driver.name(), 250L << 20, quotas);
 
         jetty = new Server(serverThreads());
         var http = new HttpConfiguration();
@@ -135,6 +154,16 @@ public final class HearthServer implements AutoCloseable {
         jetty.start();
         closers.push(jetty::stop);
         LOG.info("Hearth listening on {} (data dir {})", endpoint(), data);
+    }
+
+    private void closeOpened(Throwable failure) {
+        while (!closers.isEmpty()) {
+            try {
+                closers.pop().close();
+            } catch (Exception | Error e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     /** Starts a server; when this returns it accepts requests. */
@@ -199,7 +228,8 @@ public final class HearthServer implements AutoCloseable {
         while (!closers.isEmpty()) {
             AutoCloseable closer = closers.pop();
             if (!explicit.contains(closer)) {
-                String name = closers.isEmpty() ? "store" : "release resources (" + closers.size() + ")";
+                String name = closer instanceof Store ? "store" : closer instanceof DataDirLock ? "data dir lock"
+                        : "release resources (" + closers.size() + ")";
                 shutdown.then(name, 0.02, budget -> closer.close());
             }
         }

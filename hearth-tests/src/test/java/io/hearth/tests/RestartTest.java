@@ -1,9 +1,12 @@
 package io.hearth.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.hearth.api.Json;
+import io.hearth.server.DataDirInUseException;
+import io.hearth.server.HearthServer;
 import io.hearth.testing.Agents;
 import io.hearth.testing.Clients;
 import io.hearth.testing.HearthExtension;
@@ -66,6 +69,27 @@ class RestartTest {
             assertThat(new Invoker(clients.data(), runtime.arn()).count(session)).as("a fresh sandbox").isEqualTo(1);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> Leftovers.processesMentioning(data.toString()).isEmpty());
+    }
+
+    @Test
+    void aSecondServerOnALiveDataDirIsRefusedAndLeavesTheFirstServersSandboxesAlone() throws Exception {
+        try (var first = ServerProcess.start(data, List.of())) {
+            var clients = Clients.of(first.endpoint());
+            var runtime = new Agents(clients, data).pythonCounter();
+            var invoker = new Invoker(clients.data(), runtime.arn());
+            String session = Invoker.newSessionId();
+            assertThat(invoker.count(session)).isEqualTo(1);
+            List<Long> agents = Leftovers.processesMentioning(sandboxOf(first, session)).stream()
+                    .filter(pid -> pid != first.pid()).toList();
+
+            var refused = assertThatThrownBy(() -> HearthServer.start(HearthExtension.testConfig(data)));
+            refused.isInstanceOf(DataDirInUseException.class)
+                    .hasMessageContaining("data dir " + data.toAbsolutePath() + " is in use by another Hearth (pid " + first.pid() + ")")
+                    .hasMessageContaining("(expected: one server per data dir");
+
+            assertThat(agents).as("the refused server reclaimed nothing").isNotEmpty().allMatch(Leftovers::running);
+            assertThat(invoker.count(session)).as("the same live sandbox").isEqualTo(2);
+        }
     }
 
     /** The session's sandbox id; its processes name it in their cgroup, command line or environment. */
