@@ -104,6 +104,13 @@ public abstract sealed class ApiException extends RuntimeException {
         }
     }
 
+    /** 409 on the data plane: the runtime or endpoint is not ready yet; the same call succeeds later. */
+    public static final class RetryableConflict extends ApiException {
+        public RetryableConflict(String message) {
+            super(ErrorType.RETRYABLE_CONFLICT, message, null);
+        }
+    }
+
     /** 424: the agent could not be reached, crashed, was not ready in time, or answered an error. */
     public static final class RuntimeClient extends ApiException {
         public RuntimeClient(String message, Throwable cause) {

@@ -8,6 +8,8 @@ public enum ErrorType {
     ACCESS_DENIED("AccessDeniedException", 403),
     RESOURCE_NOT_FOUND("ResourceNotFoundException", 404),
     CONFLICT("ConflictException", 409),
+    /** The data plane's "not ready yet, retry": clients that do not model it see a plain 409. */
+    RETRYABLE_CONFLICT("RetryableConflictException", 409),
     RUNTIME_CLIENT_ERROR("RuntimeClientError", 424),
     THROTTLING("ThrottlingException", 429),
     INTERNAL_SERVER("InternalServerException", 500);

@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
 public record Principal(String tenant, Kind kind, String identity, Optional<String> userId) {
     private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
 
+    /** The request attribute under which the edge leaves the authenticated principal for the handlers after it. */
+    public static final String REQUEST_ATTRIBUTE = "io.hearth.auth.Principal";
+
     public enum Kind {
         /** An access key verified by its SigV4 signature. */
         ACCESS_KEY,

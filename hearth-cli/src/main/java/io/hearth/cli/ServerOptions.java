@@ -1,11 +1,14 @@
 package io.hearth.cli;
 
 import io.hearth.api.AwsIdentity;
+import io.hearth.quota.QuotaSettings;
+import io.hearth.quota.RateLimit;
 import io.hearth.server.ServerConfig;
 import io.hearth.session.SessionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs a server shares. */
@@ -52,6 +55,51 @@ public final class ServerOptions {
     @Option(names = "--readiness-timeout", defaultValue = "60", description = "Seconds a new agent may take to answer /ping. Default: ${DEFAULT-VALUE}.")
     long readinessSeconds;
 
+    @Option(names = "--invocations-per-second", defaultValue = "25",
+            description = "InvokeAgentRuntime calls per second per endpoint; beyond them, 429. Default: ${DEFAULT-VALUE}.")
+    int invocationsPerSecond;
+
+    @Option(names = "--invocation-burst", defaultValue = "50",
+            description = "InvokeAgentRuntime calls one endpoint may make at once above its rate. Default: ${DEFAULT-VALUE}.")
+    int invocationBurst;
+
+    @Option(names = "--new-sessions-per-minute", defaultValue = "100",
+            description = "New sessions per minute per endpoint; beyond them, 429. Default: ${DEFAULT-VALUE}.")
+    int newSessionsPerMinute;
+
+    @Option(names = "--new-session-burst", defaultValue = "100",
+            description = "New sessions one endpoint may start at once. Default: ${DEFAULT-VALUE}.")
+    int newSessionBurst;
+
+    @Option(names = "--max-active-sessions", defaultValue = "1000",
+            description = "Live sessions per account; beyond them, 402. Default: ${DEFAULT-VALUE}.")
+    int maxActiveSessions;
+
+    @Option(names = "--max-sandboxes", defaultValue = "0",
+            description = {"Live sandboxes on this node, pooled ones included; beyond them, 402. 0 derives the cap from",
+                    "memory: the sandboxes' memory limits may add up to (MemAvailable - reserve) x overcommit. Default: ${DEFAULT-VALUE}."})
+    int maxSandboxes;
+
+    @Option(names = "--memory-reserve-mib", defaultValue = "1024",
+            description = "Memory kept for Hearth and the host when the sandbox cap is derived. Default: ${DEFAULT-VALUE}.")
+    long memoryReserveMib;
+
+    @Option(names = "--memory-overcommit", defaultValue = "8",
+            description = "How many times the memory left the sandboxes' limits may add up to. Default: ${DEFAULT-VALUE}.")
+    double memoryOvercommit;
+
+    @Option(names = "--max-cold-starts", defaultValue = "0",
+            description = "Cold starts under way at once; 0 means twice the cores. Default: ${DEFAULT-VALUE}.")
+    int maxColdStarts;
+
+    @Option(names = "--cold-start-queue", defaultValue = "256",
+            description = "Cold starts that may wait for a turn; beyond them, 429. Default: ${DEFAULT-VALUE}.")
+    int coldStartQueue;
+
+    @Option(names = "--cold-start-wait-ms", defaultValue = "10000",
+            description = "How long a cold start waits for a turn before 429. Default: ${DEFAULT-VALUE}.")
+    long coldStartWaitMillis;
+
     private static final List<String> ISOLATIONS = List.of("auto", "gvisor", "namespaces", "process");
 
     /** @throws IllegalArgumentException naming the option and what it takes */
@@ -71,7 +119,24 @@ public final class ServerOptions {
                 .withLifecycleBounds(Duration.ofSeconds(lifecycleFloor), Duration.ofSeconds(lifetimeCap))
                 .withSessions(sessions)
                 .withMaxPooled(maxPooled)
-                .withShutdownGrace(Duration.ofSeconds(shutdownGraceSeconds));
+                .withShutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
+                .withQuotas(quotas());
+    }
+
+    /** @throws IllegalArgumentException naming the option and what it takes */
+    private QuotaSettings quotas() {
+        try {
+            return QuotaSettings.DEFAULT
+                    .withInvocations(RateLimit.perSecond(invocationsPerSecond, invocationBurst))
+                    .withNewSessions(RateLimit.perMinute(newSessionsPerMinute, newSessionBurst))
+                    .withActiveSessionsPerTenant(maxActiveSessions)
+                    .withMaxSandboxes(maxSandboxes == 0 ? OptionalInt.empty() : OptionalInt.of(maxSandboxes))
+                    .withMemory(memoryReserveMib << 20, memoryOvercommit)
+                    .withColdStarts(maxColdStarts == 0 ? QuotaSettings.DEFAULT.maxColdStarts() : maxColdStarts,
+                            coldStartQueue, Duration.ofMillis(coldStartWaitMillis));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("quota options: " + e.getMessage(), e);
+        }
     }
 
     static Path defaultDataDir() {

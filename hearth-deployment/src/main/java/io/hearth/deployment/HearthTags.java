@@ -21,7 +21,11 @@ public record HearthTags(
         OptionalInt poolMinIdle,
         OptionalInt poolMaxIdle,
         OptionalLong poolMaxIdleAgeSeconds,
-        Optional<Boolean> poolPredictive) {
+        Optional<Boolean> poolPredictive,
+        OptionalInt quotaInvocationsPerSecond,
+        OptionalInt quotaInvocationBurst,
+        OptionalInt quotaNewSessionsPerMinute,
+        OptionalInt quotaNewSessionBurst) {
 
     public static final String ISOLATION = "hearth:isolation";
     public static final String VCPUS = "hearth:vcpus";
@@ -33,9 +37,16 @@ public record HearthTags(
     public static final String POOL_MAX_IDLE = "hearth:pool:maxIdle";
     public static final String POOL_MAX_IDLE_AGE = "hearth:pool:maxIdleAgeSeconds";
     public static final String POOL_PREDICTIVE = "hearth:pool:predictive";
+    /** Per-endpoint InvokeAgentRuntime rate and burst for this runtime, in place of the server's. */
+    public static final String QUOTA_INVOCATIONS_PER_SECOND = "hearth:quota:invocationsPerSecond";
+    public static final String QUOTA_INVOCATION_BURST = "hearth:quota:invocationBurst";
+    /** Per-endpoint new-session rate and burst for this runtime, in place of the server's. */
+    public static final String QUOTA_NEW_SESSIONS_PER_MINUTE = "hearth:quota:newSessionsPerMinute";
+    public static final String QUOTA_NEW_SESSION_BURST = "hearth:quota:newSessionBurst";
 
     private static final Set<String> KNOWN = Set.of(ISOLATION, VCPUS, MEMORY_MIB, PIDS, WORKSPACE_MIB, NETWORK,
-            POOL_MIN_IDLE, POOL_MAX_IDLE, POOL_MAX_IDLE_AGE, POOL_PREDICTIVE);
+            POOL_MIN_IDLE, POOL_MAX_IDLE, POOL_MAX_IDLE_AGE, POOL_PREDICTIVE, QUOTA_INVOCATIONS_PER_SECOND,
+            QUOTA_INVOCATION_BURST, QUOTA_NEW_SESSIONS_PER_MINUTE, QUOTA_NEW_SESSION_BURST);
     private static final Set<String> DRIVERS = Set.of("process", "namespaces", "gvisor");
 
     /**
@@ -71,7 +82,11 @@ public record HearthTags(
                 narrow(whole(tags, POOL_MIN_IDLE, 0, 10_000)),
                 narrow(whole(tags, POOL_MAX_IDLE, 0, 10_000)),
                 whole(tags, POOL_MAX_IDLE_AGE, 1, 86_400 * 7),
-                predictive);
+                predictive,
+                narrow(whole(tags, QUOTA_INVOCATIONS_PER_SECOND, 1, 1_000_000)),
+                narrow(whole(tags, QUOTA_INVOCATION_BURST, 1, 1_000_000)),
+                narrow(whole(tags, QUOTA_NEW_SESSIONS_PER_MINUTE, 1, 1_000_000)),
+                narrow(whole(tags, QUOTA_NEW_SESSION_BURST, 1, 1_000_000)));
     }
 
     /** Whether the tags ask for a warm pool. */

@@ -3,6 +3,7 @@ package io.hearth.server;
 import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.AwsIdentity;
+import io.hearth.quota.QuotaSettings;
 import io.hearth.router.AgentTimeouts;
 import io.hearth.session.SessionSettings;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.time.Duration;
  * @param maxPayloadBytes   request body limit (AgentCore: 100,000,000 bytes)
  * @param maxPooled         the most sandboxes warm pools may hold together (node capacity they take)
  * @param shutdownGrace     how long shutdown may take in all: pools, sessions and drivers each get a share of it
+ * @param quotas            rates per endpoint, active sessions per tenant, live sandboxes and cold starts per node
  */
 public record ServerConfig(
         String bind,
@@ -36,7 +38,8 @@ public record ServerConfig(
         AgentTimeouts agentTimeouts,
         long maxPayloadBytes,
         int maxPooled,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        QuotaSettings quotas) {
 
     public ServerConfig {
         requireNonNull(bind, "bind");
@@ -57,6 +60,7 @@ public record ServerConfig(
             throw new IllegalArgumentException("maxPooled: " + maxPooled + " (expected: 0 or more)");
         }
         requireNonNull(shutdownGrace, "shutdownGrace");
+        requireNonNull(quotas, "quotas");
         if (shutdownGrace.compareTo(Duration.ofSeconds(1)) < 0 || shutdownGrace.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("shutdownGrace: " + shutdownGrace.toMillis() + " ms (expected: 1 s to 10 min)");
         }
@@ -71,38 +75,42 @@ public record ServerConfig(
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig("127.0.0.1", 8080, dataDir, "auto", AwsIdentity.DEFAULT, Duration.ofSeconds(60),
                 Duration.ofSeconds(28_800), SessionSettings.DEFAULT, AgentTimeouts.DEFAULT, 100_000_000L, 64,
-                DEFAULT_SHUTDOWN_GRACE);
+                DEFAULT_SHUTDOWN_GRACE, QuotaSettings.DEFAULT);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace);
+        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas);
     }
 
     public ServerConfig withBind(String newBind) {
-        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace);
+        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas);
     }
 
     public ServerConfig withIsolation(String newIsolation) {
-        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace);
+        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas);
     }
 
     public ServerConfig withIdentity(AwsIdentity newIdentity) {
-        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace);
+        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas);
     }
 
     public ServerConfig withLifecycleBounds(Duration floor, Duration cap) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas);
     }
 
     public ServerConfig withMaxPooled(int newMaxPooled) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, newMaxPooled, shutdownGrace);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, newMaxPooled, shutdownGrace, quotas);
     }
 
     public ServerConfig withSessions(SessionSettings newSessions) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas);
     }
 
     public ServerConfig withShutdownGrace(Duration newShutdownGrace) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, newShutdownGrace);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, newShutdownGrace, quotas);
+    }
+
+    public ServerConfig withQuotas(QuotaSettings newQuotas) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, newQuotas);
     }
 }

@@ -1,5 +1,6 @@
 package io.hearth.testing;
 
+import io.hearth.quota.QuotaSettings;
 import io.hearth.server.HearthServer;
 import io.hearth.server.ServerConfig;
 import io.hearth.session.SessionSettings;
@@ -42,7 +43,9 @@ public final class HearthExtension implements BeforeAllCallback, AfterAllCallbac
                 .withLifecycleBounds(Duration.ofSeconds(1), Duration.ofSeconds(28_800))
                 .withSessions(SessionSettings.DEFAULT
                         .withPingInterval(Duration.ofMillis(200))
-                        .withReadinessTimeout(Duration.ofSeconds(30)));
+                        .withReadinessTimeout(Duration.ofSeconds(30)))
+                // Tests of other things must not trip over AgentCore's rates; QuotaTest sets its own.
+                .withQuotas(QuotaSettings.UNLIMITED);
     }
 
     @Override

@@ -37,7 +37,10 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.hearth.cli.Main", "server",
                 "--port", "0", "--data-dir", dataDir.toString(), "--min-lifecycle", "1", "--ping-interval-ms", "200",
-                "--isolation", HearthExtension.isolation()));
+                "--isolation", HearthExtension.isolation(),
+                // Load tests of other things must not trip over AgentCore's rates.
+                "--invocations-per-second", "1000000", "--invocation-burst", "1000000",
+                "--new-sessions-per-minute", "1000000", "--new-session-burst", "1000000"));
         command.addAll(List.of(serverArgs));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -51,7 +51,8 @@ public final class HearthNode implements AutoCloseable {
 
     /** Starts a server with {@code isolation} on a free loopback port, data under {@code dataDir}. */
     public static HearthNode start(String isolation, Path dataDir, HttpClient http) {
-        var config = ServerConfig.defaults(dataDir).withPort(0).withIsolation(isolation);
+        var config = ServerConfig.defaults(dataDir).withPort(0).withIsolation(isolation)
+                .withQuotas(io.hearth.quota.QuotaSettings.UNLIMITED); // load beyond AgentCore's rates is the point
         HearthServer server = HearthServer.start(config);
         return new HearthNode(server, server.port(), server.isolation(), dataDir, http);
     }

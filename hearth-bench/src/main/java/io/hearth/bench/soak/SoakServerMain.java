@@ -18,7 +18,8 @@ public final class SoakServerMain {
         if (args.length != 2) {
             throw new IllegalArgumentException("arguments: " + String.join(" ", args) + " (expected: DATA_DIR ISOLATION)");
         }
-        var config = ServerConfig.defaults(Path.of(args[0])).withPort(0).withBind("127.0.0.1").withIsolation(args[1]);
+        var config = ServerConfig.defaults(Path.of(args[0])).withPort(0).withBind("127.0.0.1").withIsolation(args[1])
+                .withQuotas(io.hearth.quota.QuotaSettings.UNLIMITED); // load beyond AgentCore's rates is the point
         HearthServer server = HearthServer.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hearth-shutdown"));
         System.out.println("Hearth is listening on " + server.endpoint() + " (isolation: " + server.isolation() + ")");

@@ -4,6 +4,7 @@ import io.hearth.api.ApiException;
 import io.hearth.api.FieldError;
 import io.hearth.http.PathSegments;
 import io.hearth.http.Replies;
+import io.hearth.quota.Quotas;
 import io.hearth.session.SessionInfo;
 import io.hearth.session.SessionManager;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import org.eclipse.jetty.util.Fields;
  *   <li>{@code GET /hearth/v1/health}: the server is up, and which isolation it runs</li>
  *   <li>{@code GET /hearth/v1/sessions?runtimeId=&sessionId=&state=live|ended}: sessions with their state and end reason</li>
  *   <li>{@code GET /hearth/v1/sessions/log?runtimeId=&sessionId=}: the agent log of a session's latest sandbox</li>
+ *   <li>{@code GET /hearth/v1/quotas}: live sandboxes, cold starts, active sessions and rates, with their caps and refusals</li>
  *   <li>{@code PUT /hearth/v1/artifacts/<bucket>/<key>}: stores a code bundle (zip) where {@code codeConfiguration.code.s3} finds it</li>
  * </ul>
  */
@@ -41,8 +43,11 @@ public final class NativeApiHandler extends Handler.Abstract {
     private final Path artifactsDir;
     private final String isolation;
     private final long maxArtifactBytes;
+    private final Quotas quotas;
 
-    public NativeApiHandler(SessionManager sessions, Path artifactsDir, String isolation, long maxArtifactBytes) {
+    public NativeApiHandler(SessionManager sessions, Path artifactsDir, String isolation, long maxArtifactBytes,
+            Quotas quotas) {
+        this.quotas = quotas;
         this.sessions = sessions;
         this.artifactsDir = artifactsDir;
         this.isolation = isolation;
@@ -61,6 +66,8 @@ public final class NativeApiHandler extends Handler.Abstract {
             Replies.json(response, 200, Map.of("status", "ok", "isolation", isolation), callback);
         } else if (resource.equals("sessions") && path.size() == 3 && method.equals("GET")) {
             Replies.json(response, 200, Map.of("sessions", sessions(Request.extractQueryParameters(request))), callback);
+        } else if (resource.equals("quotas") && path.size() == 3 && method.equals("GET")) {
+            Replies.json(response, 200, QuotaSummary.view(quotas.snapshot()), callback);
         } else if (resource.equals("sessions") && path.size() == 4 && path.get(3).equals("log") && method.equals("GET")) {
             log(request, response, callback);
         } else if (resource.equals("artifacts") && path.size() >= 5 && method.equals("PUT")) {
