@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 45-second {@code ./hearth soak}: Hearth in its own process, steady load with session churn,
+ * A one-minute {@code ./hearth soak}: Hearth in its own process, steady load with session churn,
  * StopRuntimeSession and agent crashes, sampled every 2.5 s. The verdict must pass (every series flat after
  * warm-up, nothing left after SIGTERM) and both report files must be written. The slack per series is the soak's
  * own; the load is lighter than a full run's so that a shared two-core machine keeps up.
@@ -25,7 +25,7 @@ class SoakSmokeTest {
     @Test
     void shortSoakStaysFlatLeavesNothingAndWritesTheReport(@TempDir Path out) throws Exception {
         Path home = Path.of(System.getProperty("hearth.home", "..")).toAbsolutePath().normalize();
-        var config = new SoakConfig(home, out, Duration.ofSeconds(45), Duration.ofSeconds(12), Duration.ofMillis(2500),
+        var config = new SoakConfig(home, out, Duration.ofSeconds(60), Duration.ofSeconds(15), Duration.ofMillis(2500),
                 "process", 50, 4, 6, Duration.ofSeconds(1), Duration.ofSeconds(4));
         long started = System.nanoTime();
 
@@ -34,7 +34,7 @@ class SoakSmokeTest {
 
         assertThat(report.failures()).as("checks that failed").isEmpty();
         assertThat(report.passed()).isTrue();
-        assertThat((System.nanoTime() - started) / 1e9).as("soak seconds").isLessThan(150);
+        assertThat((System.nanoTime() - started) / 1e9).as("soak seconds").isLessThan(170);
         assertThat(report.samples()).hasSizeGreaterThanOrEqualTo(14);
         assertThat(report.samples()).allMatch(s -> !Double.isNaN(s.heapMib()) && s.heapMib() > 0, "heap after GC read every time");
         assertThat(report.invokes()).as("invocations ok").isGreaterThan(1_000);
