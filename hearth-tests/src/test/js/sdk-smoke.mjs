@@ -4,6 +4,8 @@
 //   HEARTH_ENDPOINT  server URL, for example http://127.0.0.1:8080 (default)
 //   HEARTH_BUCKET    artifact bucket that holds a copy of examples/python-counter ...
 //   HEARTH_PREFIX    ... under this prefix
+//   AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY  an access key of the server (its root key, say): the SDK's default
+//                    credential chain signs every request with it, as it would for AWS
 //
 // Prints one line per step, then `js-sdk-smoke: N passed, 0 failed`; on a failure prints the error and exits 1.
 import assert from 'node:assert/strict'
@@ -27,11 +29,14 @@ if (!bucket || !prefix) {
   console.error('js-sdk-smoke: set HEARTH_BUCKET and HEARTH_PREFIX (and HEARTH_ENDPOINT) to the artifact location')
   process.exit(2)
 }
+if (!process.env.AWS_ACCESS_KEY_ID || !process.env.AWS_SECRET_ACCESS_KEY) {
+  console.error('js-sdk-smoke: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to an access key of the server')
+  process.exit(2)
+}
 
 const settings = {
   endpoint,
   region: 'us-east-1',
-  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
 }
 const control = new BedrockAgentCoreControlClient(settings)
 const data = new BedrockAgentCoreClient(settings)

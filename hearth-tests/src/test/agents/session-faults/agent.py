@@ -1,7 +1,7 @@
 """An agent that fails on request, for the session fault tests: GET /ping and POST /invocations on $PORT.
 
 Payload keys: {"crash": code} exits at once without answering; {"hangPings": true} makes every later /ping
-accept and never answer. Each /ping logs how many pings are open at once ("pings open: N"), so a test can
+accept and never answer; {"echo": value} is answered back beside the count. Each /ping logs how many pings are open at once ("pings open: N"), so a test can
 read from the log that Hearth never piles pings onto an agent that hangs.
 """
 
@@ -86,7 +86,10 @@ class Handler(BaseHTTPRequestHandler):
             if options.get("hangPings"):
                 STATE["hang"] = True
                 log("from now on /ping hangs")
-        self._json(200, {"count": count})
+        answer = {"count": count}
+        if "echo" in options:
+            answer["echo"] = options["echo"]
+        self._json(200, answer)
 
 
 class Server(ThreadingHTTPServer):

@@ -146,6 +146,16 @@ public abstract sealed class ApiException extends RuntimeException {
         }
     }
 
+    /** 403: the request is not authenticated; {@code type} is the AWS error of the SigV4 failure. */
+    public static final class NotAuthenticated extends ApiException {
+        public NotAuthenticated(ErrorType type, String message) {
+            super(type, message, null);
+            if (type.status() != 403) {
+                throw new IllegalArgumentException("type: " + type + " (expected: a 403 authentication error)");
+            }
+        }
+    }
+
     /** 500: a fault of Hearth's own; the message never carries internals beyond what helps the caller. */
     public static final class Internal extends ApiException {
         public Internal(String message, Throwable cause) {

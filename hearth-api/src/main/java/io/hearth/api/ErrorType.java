@@ -6,6 +6,11 @@ public enum ErrorType {
     UNAUTHORIZED("UnauthorizedException", 401),
     SERVICE_QUOTA_EXCEEDED("ServiceQuotaExceededException", 402),
     ACCESS_DENIED("AccessDeniedException", 403),
+    /** SigV4 failures at the edge (docs/authentication.md). */
+    MISSING_AUTHENTICATION_TOKEN("MissingAuthenticationTokenException", 403),
+    UNRECOGNIZED_CLIENT("UnrecognizedClientException", 403),
+    INVALID_SIGNATURE("InvalidSignatureException", 403),
+    INCOMPLETE_SIGNATURE("IncompleteSignatureException", 403),
     RESOURCE_NOT_FOUND("ResourceNotFoundException", 404),
     CONFLICT("ConflictException", 409),
     /** The data plane's "not ready yet, retry": clients that do not model it see a plain 409. */

@@ -2,6 +2,9 @@ package io.hearth.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hearth.api.ApiException;
+import io.hearth.api.ErrorType;
+
 /**
  * Why a request was not authenticated. The set is closed; each kind names the AWS error the edge answers with, so
  * the SDKs recognise it (status 403 for SigV4 failures, 401 for a missing or bad bearer token).
@@ -16,6 +19,18 @@ public abstract sealed class AuthException extends RuntimeException {
 
     /** The HTTP status. */
     public abstract int status();
+
+    /** The same refusal in the AWS error shape the edge answers with. */
+    public final ApiException toApiException() {
+        return switch (this) {
+            case MissingToken m -> new ApiException.NotAuthenticated(ErrorType.MISSING_AUTHENTICATION_TOKEN, getMessage());
+            case UnrecognizedClient u -> new ApiException.NotAuthenticated(ErrorType.UNRECOGNIZED_CLIENT, getMessage());
+            case InvalidSignature i -> new ApiException.NotAuthenticated(ErrorType.INVALID_SIGNATURE, getMessage());
+            case IncompleteSignature i -> new ApiException.NotAuthenticated(ErrorType.INCOMPLETE_SIGNATURE, getMessage());
+            case Unauthorized u -> new ApiException.Unauthorized(getMessage());
+            case AccessDenied a -> new ApiException.AccessDenied(getMessage());
+        };
+    }
 
     /** No credentials at all: neither an Authorization header nor presigned query parameters. */
     public static final class MissingToken extends AuthException {

@@ -30,7 +30,7 @@ final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            new Deployer(HearthClient.fromEnvironment(), System.out).deploy(dir, name, runtime, entry);
+            new Deployer(HearthClient.fromEnvironment(ServerOptions.defaultDataDir()), System.out).deploy(dir, name, runtime, entry);
             return 0;
         } catch (IllegalArgumentException e) {
             throw new CliProblem(e.getMessage());

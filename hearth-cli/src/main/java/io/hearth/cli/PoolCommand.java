@@ -146,7 +146,7 @@ final class PoolCommand {
 
     private static int run(ClientWork work) {
         try {
-            work.run(HearthClient.fromEnvironment());
+            work.run(HearthClient.fromEnvironment(ServerOptions.defaultDataDir()));
             return 0;
         } catch (IllegalArgumentException e) {
             throw new CliProblem(e.getMessage());

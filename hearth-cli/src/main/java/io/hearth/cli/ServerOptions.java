@@ -3,11 +3,15 @@ package io.hearth.cli;
 import io.hearth.api.AwsIdentity;
 import io.hearth.quota.QuotaSettings;
 import io.hearth.quota.RateLimit;
+import io.hearth.auth.AccessKey;
+import io.hearth.identity.RoleCredentialSources;
+import io.hearth.server.AuthSettings;
 import io.hearth.server.ServerConfig;
 import io.hearth.session.SessionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import picocli.CommandLine.Option;
 
@@ -75,6 +79,16 @@ public final class ServerOptions {
             description = "Live sessions per account; beyond them, 402. Default: ${DEFAULT-VALUE}.")
     int maxActiveSessions;
 
+    @Option(names = "--max-sessions-per-principal", defaultValue = "0",
+            description = {"Live sessions one caller (an access key, or a key acting for one user id) may hold; beyond",
+                    "them, 402. 0: no limit but the account's (--max-active-sessions). Default: ${DEFAULT-VALUE}."})
+    int maxSessionsPerPrincipal;
+
+    @Option(names = "--invocations-per-principal", defaultValue = "0",
+            description = {"InvokeAgentRuntime calls per second one caller may make across endpoints (burst: twice as",
+                    "many); beyond them, 429. 0: no limit but the endpoints' rates. Default: ${DEFAULT-VALUE}."})
+    int invocationsPerPrincipal;
+
     @Option(names = "--max-sandboxes", defaultValue = "0",
             description = {"Live sandboxes on this node, pooled ones included; beyond them, 402. 0 derives the cap from",
                     "memory: the sandboxes' memory limits may add up to (MemAvailable - reserve) x overcommit. Default: ${DEFAULT-VALUE}."})
@@ -100,6 +114,20 @@ public final class ServerOptions {
             description = "How long a cold start waits for a turn before 429. Default: ${DEFAULT-VALUE}.")
     long coldStartWaitMillis;
 
+    @Option(names = "--no-auth",
+            description = {"Turn authentication off: every caller acts for the account without credentials. Local",
+                    "development only; refused on a non-loopback --bind unless --allow-unauthenticated-remote."})
+    boolean noAuth;
+
+    @Option(names = "--allow-unauthenticated-remote",
+            description = "With --no-auth, allow a --bind other than loopback: anyone who reaches it may do anything.")
+    boolean allowUnauthenticatedRemote;
+
+    @Option(names = "--role-credentials", paramLabel = "FILE",
+            description = {"JSON file of execution role ARN to credential source (static keys or assumeRole): the AWS",
+                    "credentials agents of runtimes with that roleArn get. See docs/identity.md."})
+    Path roleCredentials;
+
     private static final List<String> ISOLATIONS = List.of("auto", "gvisor", "namespaces", "process");
 
     /** @throws IllegalArgumentException naming the option and what it takes */
@@ -120,7 +148,35 @@ public final class ServerOptions {
                 .withSessions(sessions)
                 .withMaxPooled(maxPooled)
                 .withShutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
-                .withQuotas(quotas());
+                .withQuotas(quotas())
+                .withAuth(auth(System.getenv()))
+                .withRoleCredentials(roleCredentials == null ? RoleCredentialSources.NONE : RoleCredentialSources.load(roleCredentials));
+    }
+
+    /** {@code HEARTH_ACCESS_KEY_ID} / {@code HEARTH_SECRET_ACCESS_KEY} give the root key; its tenant is the account. */
+    AuthSettings auth(Map<String, String> env) {
+        if (allowUnauthenticatedRemote && !noAuth) {
+            throw new IllegalArgumentException("--allow-unauthenticated-remote (expected: only with --no-auth)");
+        }
+        if (noAuth) {
+            return AuthSettings.none(allowUnauthenticatedRemote);
+        }
+        String id = env.get("HEARTH_ACCESS_KEY_ID");
+        String secret = env.get("HEARTH_SECRET_ACCESS_KEY");
+        boolean hasId = id != null && !id.isBlank();
+        boolean hasSecret = secret != null && !secret.isBlank();
+        if (hasId != hasSecret) {
+            throw new IllegalArgumentException((hasId ? "HEARTH_ACCESS_KEY_ID" : "HEARTH_SECRET_ACCESS_KEY")
+                    + " is set alone (expected: both HEARTH_ACCESS_KEY_ID and HEARTH_SECRET_ACCESS_KEY, or neither)");
+        }
+        if (!hasId) {
+            return AuthSettings.DEFAULT;
+        }
+        try {
+            return AuthSettings.DEFAULT.withRootKey(new AccessKey(id.strip(), secret.strip(), account, true));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("HEARTH_ACCESS_KEY_ID / HEARTH_SECRET_ACCESS_KEY: " + e.getMessage(), e);
+        }
     }
 
     /** @throws IllegalArgumentException naming the option and what it takes */
@@ -130,6 +186,9 @@ public final class ServerOptions {
                     .withInvocations(RateLimit.perSecond(invocationsPerSecond, invocationBurst))
                     .withNewSessions(RateLimit.perMinute(newSessionsPerMinute, newSessionBurst))
                     .withActiveSessionsPerTenant(maxActiveSessions)
+                    .withPerPrincipal(maxSessionsPerPrincipal == 0 ? OptionalInt.empty() : OptionalInt.of(maxSessionsPerPrincipal),
+                            invocationsPerPrincipal == 0 ? java.util.Optional.empty()
+                                    : java.util.Optional.of(RateLimit.perSecond(invocationsPerPrincipal, 2 * invocationsPerPrincipal)))
                     .withMaxSandboxes(maxSandboxes == 0 ? OptionalInt.empty() : OptionalInt.of(maxSandboxes))
                     .withMemory(memoryReserveMib << 20, memoryOvercommit)
                     .withColdStarts(maxColdStarts == 0 ? QuotaSettings.DEFAULT.maxColdStarts() : maxColdStarts,

@@ -4,6 +4,7 @@ import io.hearth.sandbox.IsolationUnavailableException;
 import io.hearth.server.DataDirInUseException;
 import io.hearth.server.HearthServer;
 import io.hearth.server.ServerConfig;
+import io.hearth.server.UnauthenticatedRemoteException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -32,7 +33,7 @@ final class ServerStart {
         requireFree(config.bind(), config.port());
         try {
             return HearthServer.start(config);
-        } catch (DataDirInUseException e) {
+        } catch (DataDirInUseException | UnauthenticatedRemoteException e) {
             throw new CliProblem(e.getMessage());
         } catch (IsolationUnavailableException e) {
             throw new CliProblem(e.getMessage().contains("(expected:") ? e.getMessage() : e.getMessage()

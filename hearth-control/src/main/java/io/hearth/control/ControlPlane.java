@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
  */
 public final class ControlPlane implements AutoCloseable {
     private final ControlPlaneAssembly parts;
+    private final Store store;
 
     /**
      * @param dataDir        artifacts are read from {@code <dataDir>/artifacts/<bucket>/<prefix>}; each version's code
@@ -37,16 +38,44 @@ public final class ControlPlane implements AutoCloseable {
             throw new IllegalArgumentException("lifecycle range: " + lifecycleFloor + " to " + lifecycleCap
                     + " (expected: 0 < floor <= cap)");
         }
+        this.store = store;
         this.parts = new ControlPlaneAssembly(store, identity, dataDir, lifecycleFloor, lifecycleCap, background,
                 Clock.systemUTC());
     }
 
+    /** The runtime operations acting for the server's own account. */
     public RuntimeApi runtimes() {
         return parts.runtimeApi();
     }
 
     public EndpointApi endpoints() {
         return parts.endpointApi();
+    }
+
+    /**
+     * The runtime operations acting for {@code tenant} (a 12-digit account): they create runtimes in it, and treat
+     * every other tenant's runtime as one that does not exist.
+     */
+    public RuntimeApi runtimes(String tenant) {
+        return parts.runtimeApi(checkedTenant(tenant));
+    }
+
+    public EndpointApi endpoints(String tenant) {
+        return parts.endpointApi(checkedTenant(tenant));
+    }
+
+    /** Whether the runtime exists and belongs to {@code tenant}: the Hearth-native APIs scope pools by it. */
+    public boolean owns(String tenant, String runtimeId) {
+        requireNonNull(runtimeId, "runtimeId");
+        return store.transaction(tx -> tx.runtime(checkedTenant(tenant), runtimeId)).isPresent();
+    }
+
+    private static String checkedTenant(String tenant) {
+        requireNonNull(tenant, "tenant");
+        if (!tenant.matches("[0-9]{12}")) {
+            throw new IllegalArgumentException("tenant: " + tenant + " (expected: 12 digits)");
+        }
+        return tenant;
     }
 
     public Deployments deployments() {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -27,6 +28,9 @@ import java.util.stream.Collectors;
  * @param serverProtocol         how the agent is reached in its sandbox
  * @param jwtAuthorized          whether the runtime has a {@code customJWTAuthorizer} (then {@code Authorization} is forwarded)
  * @param settings               the runtime's {@code hearth:*} tags, parsed (they were checked at CreateAgentRuntime)
+ * @param identity               the execution role the agent's AWS credentials are for, and how it may ask for them
+ * @param jwtAuthorizer          the runtime's {@code customJWTAuthorizer} as stored (JSON), present exactly when
+ *                               {@code jwtAuthorized}; the data plane builds the runtime's authorizer from it
  */
 public record Deployment(
         String runtimeId,
@@ -42,7 +46,9 @@ public record Deployment(
         Set<String> forwardedHeaders,
         ServerProtocol serverProtocol,
         boolean jwtAuthorized,
-        HearthTags settings) {
+        HearthTags settings,
+        AgentIdentity identity,
+        Optional<String> jwtAuthorizer) {
 
     public Deployment {
         requireNonNull(runtimeId, "runtimeId");
@@ -58,5 +64,28 @@ public record Deployment(
         environment = Map.copyOf(environment);
         forwardedHeaders = forwardedHeaders.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         requireNonNull(settings, "settings");
+        requireNonNull(identity, "identity");
+        requireNonNull(jwtAuthorizer, "jwtAuthorizer");
+        if (jwtAuthorizer.isPresent() != jwtAuthorized) {
+            throw new IllegalArgumentException("jwtAuthorizer: " + (jwtAuthorizer.isPresent() ? "present" : "absent")
+                    + " (expected: present exactly when jwtAuthorized, here " + jwtAuthorized + ")");
+        }
+    }
+
+    /** A deployment of a runtime without a JWT authorizer. */
+    public Deployment(String runtimeId, String runtimeArn, String runtimeName, String endpointName, String version, Path code,
+            List<String> command, Map<String, String> environment, Duration idleTimeout, Duration maxLifetime,
+            Set<String> forwardedHeaders, ServerProtocol serverProtocol, boolean jwtAuthorized, HearthTags settings,
+            AgentIdentity identity) {
+        this(runtimeId, runtimeArn, runtimeName, endpointName, version, code, command, environment, idleTimeout, maxLifetime,
+                forwardedHeaders, serverProtocol, jwtAuthorized, settings, identity, Optional.empty());
+    }
+
+    /** A deployment without an execution role (its agent gets no AWS credentials from Hearth). */
+    public Deployment(String runtimeId, String runtimeArn, String runtimeName, String endpointName, String version, Path code,
+            List<String> command, Map<String, String> environment, Duration idleTimeout, Duration maxLifetime,
+            Set<String> forwardedHeaders, ServerProtocol serverProtocol, boolean jwtAuthorized, HearthTags settings) {
+        this(runtimeId, runtimeArn, runtimeName, endpointName, version, code, command, environment, idleTimeout, maxLifetime,
+                forwardedHeaders, serverProtocol, jwtAuthorized, settings, AgentIdentity.NONE);
     }
 }

@@ -14,6 +14,25 @@ public interface Deployments {
     Deployment resolve(String runtimeId, String qualifier);
 
     /**
+     * Resolves a data-plane call's target for a caller of {@code tenant} (a 12-digit account): another tenant's
+     * runtime is not found, with the message of one that does not exist, and before anything else about it (its
+     * endpoints, whether it is READY) is told.
+     */
+    default Deployment resolve(String tenant, String runtimeId, String qualifier) {
+        Deployment deployment = resolve(runtimeId, qualifier);
+        if (!ownerOf(deployment).equals(tenant)) {
+            throw io.hearth.api.ApiException.notFound("Agent runtime " + runtimeId + " not found");
+        }
+        return deployment;
+    }
+
+    /** The account that owns the deployment's runtime: the one in its ARN. */
+    static String ownerOf(Deployment deployment) {
+        String[] parts = deployment.runtimeArn().split(":", 6);
+        return parts.length == 6 ? parts[4] : "";
+    }
+
+    /**
      * The deployment if it is resolved already and nothing changed since: a lookup that never blocks, for the data
      * plane's hot path. Empty means "ask {@link #resolve}", not "does not exist".
      */

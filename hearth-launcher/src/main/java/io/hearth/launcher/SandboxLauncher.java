@@ -3,6 +3,7 @@ package io.hearth.launcher;
 import static java.util.Objects.requireNonNull;
 
 import io.hearth.deployment.Deployment;
+import io.hearth.identity.SandboxIdentities;
 import io.hearth.sandbox.Sandbox;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxException;
@@ -14,6 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
@@ -24,12 +29,16 @@ import org.eclipse.jetty.client.HttpClient;
  * driver, so cold-start latency is visible in the metrics.
  */
 public final class SandboxLauncher {
+    /** How long a start that saw its agent's process end waits for the sandbox to say why. */
+    private static final Duration EXIT_REPORT_WAIT = Duration.ofSeconds(5);
+
     private final Function<Deployment, SandboxDriver> drivers;
     private final AgentProbe probe;
     private final Duration readinessTimeout;
     private final Path logsDir;
     private final Map<String, String> baseEnvironment;
     private final MeterRegistry meters;
+    private final SandboxIdentities identities;
 
     /**
      * @param drivers         picks the driver for a deployment (per-runtime isolation)
@@ -38,6 +47,13 @@ public final class SandboxLauncher {
      */
     public SandboxLauncher(Function<Deployment, SandboxDriver> drivers, HttpClient agentClient, Duration readinessTimeout,
             Path logsDir, Map<String, String> baseEnvironment, MeterRegistry meters) {
+        this(drivers, agentClient, readinessTimeout, logsDir, baseEnvironment, meters, SandboxIdentities.NONE);
+    }
+
+    /** @param identities told which sandbox runs as which role, so the agent gets its runtime's AWS credentials */
+    public SandboxLauncher(Function<Deployment, SandboxDriver> drivers, HttpClient agentClient, Duration readinessTimeout,
+            Path logsDir, Map<String, String> baseEnvironment, MeterRegistry meters, SandboxIdentities identities) {
+        this.identities = requireNonNull(identities, "identities");
         this.drivers = requireNonNull(drivers, "drivers");
         this.probe = new AgentProbe(requireNonNull(agentClient, "agentClient"));
         this.readinessTimeout = requireNonNull(readinessTimeout, "readinessTimeout");
@@ -74,6 +90,10 @@ public final class SandboxLauncher {
         environment.put("HEARTH_RUNTIME_ARN", d.runtimeArn());
         environment.put("HEARTH_RUNTIME_VERSION", d.version());
         environment.putAll(d.environment());
+        SandboxDriver driver = driverFor(d);
+        // The process driver's agents share the host's network: they cannot be told apart by source address.
+        SandboxIdentities.Registration identity = identities.register(sandboxId, d.identity(), driver.name().equals("process"));
+        environment.putAll(identity.environment());
         try {
             var spec = new SandboxSpec(
                     sandboxId,
@@ -83,9 +103,13 @@ public final class SandboxLauncher {
                     SandboxSizing.limits(d.settings()),
                     SandboxSizing.network(d.settings()),
                     logFile(d, sandboxId),
-                    Map.of("runtimeId", d.runtimeId(), "version", d.version(), "endpoint", d.endpointName()));
-            return driverFor(d).start(spec);
+                    Map.of("runtimeId", d.runtimeId(), "version", d.version(), "endpoint", d.endpointName()),
+                    identity.route());
+            Sandbox sandbox = driver.start(spec);
+            sandbox.exit().whenComplete((exit, failure) -> identity.forget().run());
+            return sandbox;
         } catch (SandboxException | IllegalArgumentException e) {
+            identity.forget().run();
             throw new LaunchException("the agent could not be started: " + e.getMessage(), e);
         }
     }
@@ -114,8 +138,23 @@ public final class SandboxLauncher {
         }
         String why = sandbox.isAlive()
                 ? "the agent did not answer GET /ping with 200 within " + readinessTimeout.toSeconds() + " s"
-                : "the agent ended during start-up (" + sandbox.exit().getNow(null).detail() + ")";
+                : "the agent ended during start-up (" + exitDetail(sandbox) + ")";
         throw new LaunchException(why + LogTail.of(logFile(d, sandbox.id())), null);
+    }
+
+    /**
+     * Why a sandbox's process ended: its exit is reported once the teardown after the process exit is over, so this
+     * waits a bounded time for it.
+     */
+    private static String exitDetail(Sandbox sandbox) {
+        try {
+            return sandbox.exit().get(EXIT_REPORT_WAIT.toMillis(), TimeUnit.MILLISECONDS).detail();
+        } catch (TimeoutException | ExecutionException | CancellationException e) {
+            return "its process exited";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "its process exited";
+        }
     }
 
     /** The deployment's driver; whatever the choice fails with becomes a launch failure, never an API error. */

@@ -66,7 +66,7 @@ class PoolManagerTest {
         launcher = new SandboxLauncher(d -> front, agentClient, Duration.ofSeconds(30), data.resolve("logs"), Map.of(),
                 new SimpleMeterRegistry());
         store = Store.open(data);
-        store.transaction(tx -> tx.insertRuntime(new StoredRuntime(0, "agent-0123456789", "agent",
+        store.transaction(tx -> tx.insertRuntime(new StoredRuntime(0, "agent-0123456789", "000000000000", "agent",
                 deployments.current.runtimeArn(), "READY", Optional.empty(), 1, Map.of(), clock.instant(), clock.instant())));
         pools = new PoolManager(launcher, deployments, store, clock, 16, new SimpleMeterRegistry());
     }

@@ -6,8 +6,8 @@ import io.hearth.deployment.Deployment;
 import java.util.Optional;
 
 /**
- * Who a limit is counted against. Today there is one tenant, the server's account, and no principal; limits are
- * keyed by tenant (and will be by principal) so that callers authenticated later get their own counts.
+ * Who a limit is counted against: the tenant that owns the runtime, and the caller within it when known (its
+ * {@code Principal.ownerKey()}: an access key, or a key acting for one end user).
  *
  * @param tenant    the account that owns the runtime
  * @param principal the authenticated caller within the tenant, when known
@@ -19,6 +19,11 @@ public record Caller(String tenant, Optional<String> principal) {
         if (tenant.isBlank()) {
             throw new IllegalArgumentException("tenant: blank (expected: an account id)");
         }
+    }
+
+    /** The runtime's owner, with the caller {@code principal} within it. */
+    public static Caller of(Deployment deployment, String principal) {
+        return new Caller(owner(deployment).tenant(), Optional.of(principal));
     }
 
     /** The account in the runtime's ARN ({@code arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>}). */

@@ -11,7 +11,11 @@ public enum QuotaKind {
     /** Live sandboxes on this node, pooled ones included: 402. */
     LIVE_SANDBOXES("live-sandboxes"),
     /** Cold starts under way at once on this node; a short queue, then 429. */
-    COLD_STARTS("cold-starts");
+    COLD_STARTS("cold-starts"),
+    /** Live sessions per principal: 402. */
+    PRINCIPAL_SESSIONS("principal-sessions"),
+    /** InvokeAgentRuntime calls per second per principal: 429. */
+    PRINCIPAL_INVOCATION_RATE("principal-invocation-rate");
 
     private final String wireName;
 

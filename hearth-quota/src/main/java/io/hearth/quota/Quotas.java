@@ -35,6 +35,8 @@ public final class Quotas {
     private final RateLimiters<EndpointKey> invocations;
     private final RateLimiters<EndpointKey> newSessions;
     private final Counted<String> activeSessions = new Counted<>();
+    private final Counted<String> principalSessions = new Counted<>();
+    private final RateLimiters<String> principalInvocations;
     private final SandboxSlots sandboxes;
     private final ColdStartGate coldStarts;
     private final Map<QuotaKind, AtomicLong> refusals = new EnumMap<>(QuotaKind.class);
@@ -50,6 +52,7 @@ public final class Quotas {
         requireNonNull(memory, "memory");
         this.invocations = new RateLimiters<>(nanoClock);
         this.newSessions = new RateLimiters<>(nanoClock);
+        this.principalInvocations = new RateLimiters<>(nanoClock);
         long left = Math.max(0, memory.availableBytes() - settings.memoryReserveBytes());
         long budget = (long) Math.min(Long.MAX_VALUE / 2.0, left * settings.memoryOvercommit());
         String origin = "MemAvailable " + (memory.availableBytes() >> 20) + " MiB at start, less a reserve of "
@@ -76,6 +79,14 @@ public final class Quotas {
      * @throws QuotaRefusal.Throttled when the endpoint's rate is used up
      */
     public void checkInvocation(Caller caller, Deployment deployment) {
+        if (caller.principal().isPresent() && settings.invocationsPerPrincipal().isPresent()) {
+            RateLimit own = settings.invocationsPerPrincipal().get();
+            if (!principalInvocations.tryTake(caller.principal().get(), own)) {
+                throw count(new QuotaRefusal.Throttled(QuotaKind.PRINCIPAL_INVOCATION_RATE, "Rate exceeded: a caller"
+                        + " of account " + caller.tenant() + " makes at most " + own.describe()
+                        + " InvokeAgentRuntime calls (--invocations-per-principal)"));
+            }
+        }
         var key = EndpointKey.of(caller, deployment);
         RateLimit limit = invocationLimit(deployment.settings());
         if (!invocations.tryTake(key, limit)) {
@@ -106,12 +117,35 @@ public final class Quotas {
      * @throws QuotaRefusal.Exceeded when the tenant holds its limit already
      */
     public Lease admitSession(Caller caller) {
+        Lease own = admitPrincipalSession(caller);
         int limit = settings.activeSessionsPerTenant();
         registerTenant(caller.tenant());
+        Lease tenant;
         try {
-            return activeSessions.acquire(caller.tenant(), limit, held -> new QuotaRefusal.Exceeded(QuotaKind.ACTIVE_SESSIONS,
+            tenant = activeSessions.acquire(caller.tenant(), limit, held -> new QuotaRefusal.Exceeded(QuotaKind.ACTIVE_SESSIONS,
                     "maxVms limit exceeded: account " + caller.tenant() + " has " + held + " of at most " + limit
                             + " active sessions (--max-active-sessions); retry once a session ends"));
+        } catch (QuotaRefusal e) {
+            own.close();
+            throw count(e);
+        }
+        return () -> {
+            tenant.close();
+            own.close();
+        };
+    }
+
+    /** One live session of the caller's principal, when a per-principal limit is set and the principal known. */
+    private Lease admitPrincipalSession(Caller caller) {
+        if (caller.principal().isEmpty() || settings.liveSessionsPerPrincipal().isEmpty()) {
+            return Lease.NONE;
+        }
+        int limit = settings.liveSessionsPerPrincipal().getAsInt();
+        try {
+            return principalSessions.acquire(caller.principal().get(), limit, held -> new QuotaRefusal.Exceeded(
+                    QuotaKind.PRINCIPAL_SESSIONS, "Live sessions limit exceeded: a caller of account " + caller.tenant()
+                            + " has " + held + " of at most " + limit
+                            + " live sessions (--max-sessions-per-principal); retry once one of its sessions ends"));
         } catch (QuotaRefusal e) {
             throw count(e);
         }

@@ -83,7 +83,8 @@ class DataPlaneThrottlingTest {
                 UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
         var connector = new ServerConnector(server, new HttpConnectionFactory(http));
         server.addConnector(connector);
-        server.setHandler(new DataPlaneHandler(stalled, sessions, agentClient, IDENTITY, AgentTimeouts.DEFAULT, 1_000, slowPath));
+        server.setHandler(new AuthenticatedAs(IDENTITY.accountId(),
+                new DataPlaneHandler(stalled, sessions, agentClient, IDENTITY, AgentTimeouts.DEFAULT, 1_000, slowPath)));
         try {
             server.start();
             URI invoke = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/runtimes/"

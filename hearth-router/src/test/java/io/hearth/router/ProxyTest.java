@@ -121,7 +121,8 @@ class ProxyTest {
                 UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
         var connector = new ServerConnector(server, new HttpConnectionFactory(http));
         server.addConnector(connector);
-        server.setHandler(new DataPlaneHandler(deployments, sessions, agentClient, IDENTITY, AgentTimeouts.DEFAULT, 1_000));
+        server.setHandler(new AuthenticatedAs(IDENTITY.accountId(),
+                new DataPlaneHandler(deployments, sessions, agentClient, IDENTITY, AgentTimeouts.DEFAULT, 1_000)));
         server.start();
         invokeUri = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/runtimes/"
                 + URLEncoder.encode(IDENTITY.runtimeArn(RUNTIME_ID), StandardCharsets.UTF_8) + "/invocations");

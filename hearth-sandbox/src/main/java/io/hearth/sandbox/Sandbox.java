@@ -12,9 +12,18 @@ public interface Sandbox {
     /** Where Hearth reaches the agent's HTTP port (the container's 8080). */
     InetSocketAddress agentAddress();
 
-    /** Completes once, when the sandbox has ended for any reason and its resources are released or being released. */
+    /**
+     * Completes once, when the sandbox has ended for any reason and its teardown is over (or has been left to the
+     * next reclaim): later than {@link #isAlive()} turns false.
+     */
     CompletableFuture<SandboxExit> exit();
 
+    /**
+     * Whether the agent's process still runs. It turns false as soon as the driver sees that process exit, before
+     * the teardown that {@link #exit()} waits for: a sandbox that is not alive must be sent no further request, and
+     * its exit may still be incomplete. The default, for sandboxes without a teardown of their own, follows
+     * {@link #exit()}.
+     */
     default boolean isAlive() {
         return !exit().isDone();
     }

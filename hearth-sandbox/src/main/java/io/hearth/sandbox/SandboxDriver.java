@@ -22,6 +22,15 @@ public interface SandboxDriver extends AutoCloseable {
     Sandbox start(SandboxSpec spec);
 
     /**
+     * The id of the running sandbox whose connections come from {@code source}, for services on the host that must
+     * know who calls them (the instance metadata service). Known from before the agent's process starts until its
+     * teardown; drivers whose sandboxes share the host's network know none.
+     */
+    default java.util.Optional<String> sandboxAt(java.net.InetAddress source) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Finds what a previous run of the server left (processes, cgroups, mounts, network namespaces, state
      * directories) and removes it. Idempotent; called once at start-up before any sandbox starts.
      */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
  * @param network     what the agent may reach beyond Hearth
  * @param logFile     where the agent's stdout and stderr are appended
  * @param labels      free-form facts for operators (runtime, version, session), never interpreted
+ * @param metadata    where an isolated sandbox's instance metadata requests go; empty: nowhere (they are dropped)
  */
 public record SandboxSpec(
         String id,
@@ -27,7 +29,8 @@ public record SandboxSpec(
         ResourceLimits limits,
         NetworkMode network,
         Path logFile,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        Optional<MetadataRoute> metadata) {
 
     private static final Pattern ID = Pattern.compile("sb-[a-z0-9]{20}");
 
@@ -46,5 +49,12 @@ public record SandboxSpec(
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
         labels = Map.copyOf(labels);
+        requireNonNull(metadata, "metadata");
+    }
+
+    /** A sandbox without a metadata route. */
+    public SandboxSpec(String id, Path code, List<String> command, Map<String, String> environment, ResourceLimits limits,
+            NetworkMode network, Path logFile, Map<String, String> labels) {
+        this(id, code, command, environment, limits, network, logFile, labels, Optional.empty());
     }
 }

@@ -330,6 +330,18 @@ abstract class IsolatingDriverContract {
     }
 
     @Test
+    void isAliveTurnsFalseWhenTheAgentExitsBeforeTheTeardownEnds() throws Exception {
+        Sandbox sandbox = startCounter(TestAgents.limits(1, 256, 64, 16), NetworkMode.NONE);
+        assertThat(sandbox.isAlive()).isTrue();
+        AgentHttp.invoke(sandbox.agentAddress(), "{\"exit\":3}");
+        assertThat(DeathWatch.of(sandbox, Duration.ofSeconds(20)))
+                .as("isAlive() false while the teardown (cgroup, mounts, network) still ran").isTrue();
+        assertThat(sandbox.isAlive()).isFalse();
+        assertThat(sandbox.exit().get()).isEqualTo(new SandboxExit.Exited(3));
+        assertNothingLeft(sandbox);
+    }
+
+    @Test
     void closeStopsEverySandboxIncludingOneStillStartingAndRefusesLaterStarts() throws Exception {
         Path closingRoot = work.resolve("closing").resolve("sandboxes");
         SandboxDriver closing = SandboxDrivers.open(driverName(), closingRoot);

@@ -100,6 +100,17 @@ class ProcessDriverTeardownTest {
     }
 
     @Test
+    void isAliveTurnsFalseWhenTheAgentExitsBeforeTheTeardownEnds() throws Exception {
+        // Thousands of workspace files make the teardown (which deletes them) last well past the exit.
+        Sandbox sandbox = driver.start(spec("mkdir \"$HEARTH_WORKSPACE/files\" && i=0; while [ $i -lt 5000 ];"
+                + " do : > \"$HEARTH_WORKSPACE/files/$i\"; i=$((i + 1)); done; exit 3"));
+        assertThat(DeathWatch.of(sandbox, Duration.ofSeconds(30)))
+                .as("isAlive() false while the teardown still ran").isTrue();
+        assertThat(sandbox.isAlive()).isFalse();
+        assertThat(sandbox.exit().get()).isEqualTo(new SandboxExit.Exited(3));
+    }
+
+    @Test
     void closeStopsEverySandboxIncludingOnesStillStartingWithinItsBound() throws Exception {
         int wanted = 50;
         var started = new ConcurrentLinkedQueue<Sandbox>();

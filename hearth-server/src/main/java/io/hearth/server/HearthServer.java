@@ -9,12 +9,22 @@ import io.hearth.sandbox.ReclaimReport;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.server.internal.AwsErrorHandler;
 import io.hearth.server.internal.ControlPlaneHandler;
+import io.hearth.auth.SigV4Verifier;
 import io.hearth.server.internal.DataDirLock;
+import io.hearth.auth.WorkloadTokens;
+import io.hearth.server.internal.EdgeAuth;
+import io.hearth.server.internal.KeyRing;
+import io.hearth.server.internal.KeysApiHandler;
+import io.hearth.server.internal.JwksHandler;
+import io.hearth.server.internal.MasterKey;
+import io.hearth.server.internal.RootKey;
 import io.hearth.server.internal.EdgeHandler;
 import io.hearth.server.internal.MetricsHandler;
 import io.hearth.server.internal.PoolApiHandler;
 import io.hearth.server.internal.SandboxDriverSet;
+import io.hearth.server.internal.UnservedRoleWarning;
 import io.hearth.server.internal.ShutdownSequence;
+import io.hearth.identity.MetadataService;
 import io.hearth.launcher.SandboxLauncher;
 import io.hearth.pool.PoolManager;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -65,6 +75,7 @@ public final class HearthServer implements AutoCloseable {
     private SessionManager sessions;
     private PoolManager pools;
     private SandboxDriverSet drivers;
+    private MetadataService metadata;
     private final AtomicBoolean closing = new AtomicBoolean();
 
     private HearthServer(ServerConfig config) throws Exception {
@@ -84,6 +95,19 @@ public final class HearthServer implements AutoCloseable {
     private void open(Path data) throws Exception {
         Store store = Store.open(data);
         closers.push(store);
+        EdgeAuth auth;
+        var keys = new KeyRing(store, MasterKey.loadOrCreate(data), Clock.systemUTC());
+        String account = config.identity().accountId();
+        if (config.auth().mode() == AuthSettings.Mode.NONE) {
+            LOG.warn("*** authentication: NONE. Every caller that reaches {}:{} acts for account {} without credentials;"
+                    + " for local development only ***", config.bind(), config.port(), account);
+            requireLoopbackOrAllowed(config);
+            auth = EdgeAuth.none(account);
+        } else {
+            RootKey.ensure(keys, config.auth().rootKey(), account, config.identity().region(), data);
+            auth = EdgeAuth.sigV4(new SigV4Verifier(keys));
+            LOG.info("authentication: SigV4 (credentials for local clients in {})", data.resolve("credentials"));
+        }
 
         drivers = new SandboxDriverSet(config.isolation(), data.resolve("sandboxes"));
         closers.push(drivers);
@@ -117,9 +141,13 @@ public final class HearthServer implements AutoCloseable {
         quotas.bindTo(meters);
         LOG.info("quotas: {}", QuotaSummary.of(quotas));
         // Every sandbox, a session's or a pool's, is counted against the node's cap from its start to its end.
+        // Agents' AWS credentials for their runtime's role (docs/identity.md).
+        metadata = MetadataService.start(config.roleCredentials(), drivers::sandboxAt, config.identity().region(), true);
+        closers.push(metadata);
         var launcher = new SandboxLauncher(d -> quotas.admitting(drivers.forDeployment(d)), agentClient, config.sessions().readinessTimeout(),
                 data.resolve("logs"),
-                Map.of("AWS_REGION", config.identity().region(), "AWS_DEFAULT_REGION", config.identity().region()), meters);
+                Map.of("AWS_REGION", config.identity().region(), "AWS_DEFAULT_REGION", config.identity().region()), meters,
+                metadata);
         pools = new PoolManager(launcher, control.deployments(), store, Clock.systemUTC(), config.maxPooled(), meters);
         sessions = new SessionManager(launcher, pools, config.sessions(), quotas);
         closers.push(sessions);
@@ -127,10 +155,14 @@ public final class HearthServer implements AutoCloseable {
         pools.start(Duration.ofSeconds(1));
         control.deployments().addListener(sessions);
         control.deployments().addListener(pools);
+        control.deployments().addListener(new UnservedRoleWarning(control.deployments(), metadata));
 
+        // The key of every invocation's workload access token (docs/authentication.md, Workload access tokens).
+        var workloadTokens = WorkloadTokens.loadOrCreate(data);
         var dataPlane = new DataPlaneHandler(control.deployments(), sessions, agentClient, config.identity(),
-                config.agentTimeouts(), config.maxPayloadBytes(), quotas);
-        var nativeApi = new NativeApiHandler(sessions, data.resolve("artifacts"), driver.name(), 250L << 20, quotas);
+                config.agentTimeouts(), config.maxPayloadBytes(), quotas, workloadTokens);
+        var nativeApi = new NativeApiHandler(sessions, data.resolve("artifacts"), driver.name(), 250L << 20, quotas,
+                account);
 
         jetty = new Server(serverThreads());
         var http = new HttpConfiguration();
@@ -147,13 +179,31 @@ public final class HearthServer implements AutoCloseable {
         connector.setPort(config.port());
         connector.setIdleTimeout(config.agentTimeouts().idle().toMillis());
         jetty.addConnector(connector);
-        jetty.setHandler(new EdgeHandler(dataPlane, List.of(new ControlPlaneHandler(control.runtimes(), control.endpoints()), new PoolApiHandler(pools),
-                new MetricsHandler(meters), nativeApi)));
+        jetty.setHandler(new EdgeHandler(auth, dataPlane, List.of(new ControlPlaneHandler(control::runtimes, control::endpoints), new PoolApiHandler(pools, account, control::owns),
+                new MetricsHandler(meters), new KeysApiHandler(keys, account), new JwksHandler(workloadTokens), nativeApi)));
         jetty.setErrorHandler(new AwsErrorHandler());
         jetty.setStopTimeout(2_000);
         jetty.start();
         closers.push(jetty::stop);
         LOG.info("Hearth listening on {} (data dir {})", endpoint(), data);
+    }
+
+    /** Without authentication, only this host may call: anything else must be asked for in so many words. */
+    private static void requireLoopbackOrAllowed(ServerConfig config) {
+        if (config.auth().allowUnauthenticatedRemote()) {
+            return;
+        }
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(config.bind()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new UnauthenticatedRemoteException("authentication is off and the bind address " + config.bind()
+                    + " is not loopback (expected: --bind 127.0.0.1, or --allow-unauthenticated-remote to let anyone"
+                    + " who reaches this address act without credentials)");
+        }
     }
 
     private void closeOpened(Throwable failure) {
@@ -195,6 +245,11 @@ public final class HearthServer implements AutoCloseable {
 
     public PoolManager pools() {
         return pools;
+    }
+
+    /** The metadata service that gives agents their runtime's AWS credentials. */
+    public MetadataService metadata() {
+        return metadata;
     }
 
     public String isolation() {

@@ -3,6 +3,7 @@ package io.hearth.server;
 import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.AwsIdentity;
+import io.hearth.identity.RoleCredentialSources;
 import io.hearth.quota.QuotaSettings;
 import io.hearth.router.AgentTimeouts;
 import io.hearth.session.SessionSettings;
@@ -24,7 +25,10 @@ import java.time.Duration;
  * @param maxPayloadBytes   request body limit (AgentCore: 100,000,000 bytes)
  * @param maxPooled         the most sandboxes warm pools may hold together (node capacity they take)
  * @param shutdownGrace     how long shutdown may take in all: pools, sessions and drivers each get a share of it
- * @param quotas            rates per endpoint, active sessions per tenant, live sandboxes and cold starts per node
+ * @param quotas            rates per endpoint, active sessions per tenant, live sessions and invocation rate per
+ *                          principal, live sandboxes and cold starts per node
+ * @param auth              how callers authenticate (SigV4 unless turned off) and the root access key
+ * @param roleCredentials   where agents' AWS credentials come from, per execution role (docs/identity.md)
  */
 public record ServerConfig(
         String bind,
@@ -39,7 +43,9 @@ public record ServerConfig(
         long maxPayloadBytes,
         int maxPooled,
         Duration shutdownGrace,
-        QuotaSettings quotas) {
+        QuotaSettings quotas,
+        AuthSettings auth,
+        RoleCredentialSources roleCredentials) {
 
     public ServerConfig {
         requireNonNull(bind, "bind");
@@ -61,6 +67,8 @@ public record ServerConfig(
         }
         requireNonNull(shutdownGrace, "shutdownGrace");
         requireNonNull(quotas, "quotas");
+        requireNonNull(auth, "auth");
+        requireNonNull(roleCredentials, "roleCredentials");
         if (shutdownGrace.compareTo(Duration.ofSeconds(1)) < 0 || shutdownGrace.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("shutdownGrace: " + shutdownGrace.toMillis() + " ms (expected: 1 s to 10 min)");
         }
@@ -75,42 +83,50 @@ public record ServerConfig(
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig("127.0.0.1", 8080, dataDir, "auto", AwsIdentity.DEFAULT, Duration.ofSeconds(60),
                 Duration.ofSeconds(28_800), SessionSettings.DEFAULT, AgentTimeouts.DEFAULT, 100_000_000L, 64,
-                DEFAULT_SHUTDOWN_GRACE, QuotaSettings.DEFAULT);
+                DEFAULT_SHUTDOWN_GRACE, QuotaSettings.DEFAULT, AuthSettings.DEFAULT, RoleCredentialSources.NONE);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas);
+        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials);
     }
 
     public ServerConfig withBind(String newBind) {
-        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas);
+        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials);
     }
 
     public ServerConfig withIsolation(String newIsolation) {
-        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas);
+        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials);
     }
 
     public ServerConfig withIdentity(AwsIdentity newIdentity) {
-        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas);
+        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials);
     }
 
     public ServerConfig withLifecycleBounds(Duration floor, Duration cap) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials);
     }
 
     public ServerConfig withMaxPooled(int newMaxPooled) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, newMaxPooled, shutdownGrace, quotas);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, newMaxPooled, shutdownGrace, quotas, auth, roleCredentials);
     }
 
     public ServerConfig withSessions(SessionSettings newSessions) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials);
     }
 
     public ServerConfig withShutdownGrace(Duration newShutdownGrace) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, newShutdownGrace, quotas);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, newShutdownGrace, quotas, auth, roleCredentials);
     }
 
     public ServerConfig withQuotas(QuotaSettings newQuotas) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, newQuotas);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, newQuotas, auth, roleCredentials);
+    }
+
+    public ServerConfig withAuth(AuthSettings newAuth) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, newAuth, roleCredentials);
+    }
+
+    public ServerConfig withRoleCredentials(RoleCredentialSources newRoleCredentials) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, newRoleCredentials);
     }
 }

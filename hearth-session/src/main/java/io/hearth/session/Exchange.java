@@ -35,6 +35,10 @@ public final class Exchange implements AutoCloseable {
         return session.sandboxId();
     }
 
+    Session session() {
+        return session;
+    }
+
     /** Registers what to do if the session ends while this exchange is open (for example, abort the agent call). */
     public void onAbort(Consumer<EndReason> abort) {
         onAbort.set(abort);

@@ -54,10 +54,10 @@ final class HealthMonitor implements AutoCloseable {
 
     private void check(Session session, Instant now) {
         if (session.sandboxDied()) {
-            // The exit notification is late or was lost: end it here rather than send it more requests.
-            var exit = session.sandbox().flatMap(s -> Optional.ofNullable(s.exit().getNow(null)));
-            ender.endLater(session, exit.map(SessionEnder::reasonFor).orElse(EndReason.AGENT_EXITED),
-                    exit.map(e -> e.detail()).orElse("the sandbox ended"));
+            // Its process has exited, so it takes no request. Once the sandbox reported why, the exit notification
+            // is late or was lost: end it here. Until then its teardown runs, and the notification says why.
+            session.sandbox().flatMap(s -> DeadSandbox.reported(s, Duration.ZERO)).ifPresent(exit ->
+                    ender.endLater(session, SessionEnder.reasonFor(exit), exit.detail()));
             return;
         }
         if (!session.isReady()) {

@@ -1,6 +1,8 @@
 package io.hearth.session;
 
 import io.hearth.deployment.Deployment;
+import io.hearth.quota.Lease;
+import io.hearth.quota.QuotaRefusal;
 import io.hearth.sandbox.Sandbox;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -45,6 +47,8 @@ final class Session {
     private EndReason endReason;
     private String endDetail;
     private Instant endedAt;
+    /** The tenant's active-session unit this session holds; given back when it ends. */
+    private Lease quotaLease = Lease.NONE;
 
     /** The sandbox id, driver and log file are those of a cold start until a warm claim replaces them. */
     Session(SessionKey key, Deployment deployment, String sandboxId, String driver, Path logFile, Instant now) {
@@ -55,6 +59,20 @@ final class Session {
         this.logFile = logFile;
         this.createdAt = now;
         this.lastActivity = now;
+    }
+
+    synchronized void holdQuota(Lease lease) {
+        quotaLease = lease;
+    }
+
+    /** Gives back the session's quota unit; once, however often asked. */
+    void releaseQuota() {
+        Lease lease;
+        synchronized (this) {
+            lease = quotaLease;
+            quotaLease = Lease.NONE;
+        }
+        lease.close();
     }
 
     String sessionId() {
@@ -112,6 +130,7 @@ final class Session {
      * Waits until the agent is ready.
      *
      * @throws SessionException when it failed to start, the session ended, or the wait ran out
+     * @throws QuotaRefusal when a node limit refused its cold start
      */
     void awaitReady(Duration wait) {
         try {
@@ -119,6 +138,9 @@ final class Session {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SessionException failure) {
                 throw failure;
+            }
+            if (e.getCause() instanceof QuotaRefusal refusal) {
+                throw refusal;
             }
             throw new SessionException.StartFailed(sessionId(), String.valueOf(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
@@ -157,7 +179,7 @@ final class Session {
         agentInDoubt = false;
     }
 
-    /** True when the sandbox has ended but the session has not yet been told. */
+    /** True when the agent's process has exited (its teardown may still run) but the session has not ended yet. */
     synchronized boolean sandboxDied() {
         return endReason == null && sandbox != null && !sandbox.isAlive();
     }
@@ -267,6 +289,8 @@ final class Session {
                 Optional.ofNullable(endReason).map(EndReason::wireName),
                 Optional.ofNullable(endDetail),
                 logFile.toString(),
-                Optional.ofNullable(agent).map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()));
+                Optional.ofNullable(agent).map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()),
+                io.hearth.deployment.Deployments.ownerOf(deployment),
+                key.owner());
     }
 }

@@ -101,6 +101,7 @@ final class SessionEnder {
         // Into the history before out of the directory: whoever sees it gone from live() finds why in all().
         history.add(session.info());
         directory.remove(session);
+        session.releaseQuota();
         if (!session.ready.isDone()) {
             session.ready.completeExceptionally(reason == EndReason.START_FAILED
                     ? new SessionException.StartFailed(session.sessionId(), detail, null)

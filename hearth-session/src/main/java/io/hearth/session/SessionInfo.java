@@ -3,7 +3,10 @@ package io.hearth.session;
 import java.time.Instant;
 import java.util.Optional;
 
-/** A snapshot of one session for APIs: live or recently ended. */
+/**
+ * A snapshot of one session for APIs: live or recently ended. {@code tenant} is the account that owns its runtime,
+ * {@code owner} the principal that opened it.
+ */
 public record SessionInfo(
         String runtimeId,
         String endpointName,
@@ -21,4 +24,6 @@ public record SessionInfo(
         Optional<String> endReason,
         Optional<String> endDetail,
         String logFile,
-        Optional<String> agentAddress) {}
+        Optional<String> agentAddress,
+        String tenant,
+        String owner) {}

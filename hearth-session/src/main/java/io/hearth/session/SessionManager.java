@@ -7,7 +7,12 @@ import io.hearth.deployment.DeploymentListener;
 import io.hearth.launcher.AgentProbe;
 import io.hearth.launcher.SandboxLauncher;
 import io.hearth.launcher.WarmSandboxes;
+import io.hearth.quota.Caller;
+import io.hearth.quota.Lease;
+import io.hearth.quota.QuotaRefusal;
+import io.hearth.quota.Quotas;
 import io.hearth.sandbox.Sandbox;
+import io.hearth.sandbox.SandboxExit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +47,7 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
     private final SessionProvisioner provisioner;
     private final HealthMonitor health;
     private final AgentProbe probe;
+    private final Quotas quotas;
     private volatile boolean closing;
 
     /**
@@ -49,11 +55,20 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
      * @param warmSandboxes asked for a ready sandbox before each cold start, and told of every new session
      */
     public SessionManager(SandboxLauncher launcher, WarmSandboxes warmSandboxes, SessionSettings settings) {
+        this(launcher, warmSandboxes, settings, Quotas.unlimited());
+    }
+
+    /**
+     * @param quotas asked before each new session (its endpoint's rate, its tenant's active sessions) and before
+     *               each cold start (a turn, room on the node)
+     */
+    public SessionManager(SandboxLauncher launcher, WarmSandboxes warmSandboxes, SessionSettings settings, Quotas quotas) {
         requireNonNull(launcher, "launcher");
+        this.quotas = requireNonNull(quotas, "quotas");
         this.settings = requireNonNull(settings, "settings");
         this.history = new EndedSessions(settings.endedHistory());
         this.ender = new SessionEnder(directory, history);
-        this.provisioner = new SessionProvisioner(launcher, requireNonNull(warmSandboxes, "warmSandboxes"), ender);
+        this.provisioner = new SessionProvisioner(launcher, requireNonNull(warmSandboxes, "warmSandboxes"), ender, quotas);
         this.probe = launcher.probe();
         this.health = new HealthMonitor(directory, ender, probe, settings);
     }
@@ -62,9 +77,19 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
      * Opens an exchange on the session, starting its sandbox if it has none and waiting until the agent is ready.
      *
      * @throws SessionException when the agent cannot be started, does not become ready in time, or the session ends
+     * @throws QuotaRefusal when a new session would pass a limit: its endpoint's rate of new sessions, its tenant's
+     *                      active sessions, the node's cold starts or live sandboxes
      */
     public Exchange open(Deployment deployment, String sessionId) {
-        var key = new SessionKey(deployment.runtimeId(), deployment.endpointName(), sessionId);
+        return open(deployment, SessionKey.LOCAL_OWNER, sessionId);
+    }
+
+    /**
+     * As {@link #open(Deployment, String)}, on the session {@code owner} opened under that id: another owner's
+     * session of the same id is never reached.
+     */
+    public Exchange open(Deployment deployment, String owner, String sessionId) {
+        var key = new SessionKey(deployment.runtimeId(), deployment.endpointName(), owner, sessionId);
         Duration wait = settings.readinessTimeout().plusSeconds(5);
         for (int attempt = 1; ; attempt++) {
             Session session = findOrStart(key, deployment);
@@ -88,11 +113,17 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
 
     /**
      * Opens an exchange on a session whose agent is ready already, or returns empty at once: the hot path of a warm
-     * session, which must not block (it runs on the network thread that read the request). A session whose sandbox
-     * has died is ended here, so the caller's fallback to {@link #open} starts a fresh one.
+     * session, which must not block (it runs on the network thread that read the request). A session whose agent's
+     * process has exited takes no request; the caller's fallback to {@link #open} ends it and starts a fresh one.
      */
     public Optional<Exchange> tryOpen(Deployment deployment, String sessionId) {
-        Optional<Session> session = directory.find(new SessionKey(deployment.runtimeId(), deployment.endpointName(), sessionId));
+        return tryOpen(deployment, SessionKey.LOCAL_OWNER, sessionId);
+    }
+
+    /** As {@link #tryOpen(Deployment, String)}, on {@code owner}'s session of that id. */
+    public Optional<Exchange> tryOpen(Deployment deployment, String owner, String sessionId) {
+        Optional<Session> session = directory.find(new SessionKey(deployment.runtimeId(), deployment.endpointName(),
+                owner, sessionId));
         if (session.isEmpty() || closing) {
             return Optional.empty();
         }
@@ -101,6 +132,20 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
             endIfDead(session.get(), true);
         }
         return exchange;
+    }
+
+    /**
+     * The exchange's agent could not be connected to (refused, no route): it is gone, whether or not its sandbox has
+     * reported the exit yet. Ends the session at once, so its id names a fresh session and the caller may retry on
+     * it; the sandbox is stopped on a worker. Never blocks. Does nothing if the session has ended already.
+     */
+    public void endAgentGone(Exchange exchange, String detail) {
+        requireNonNull(detail, "detail");
+        exchange.close(); // over, not aborted: it already failed
+        Session session = exchange.session();
+        Optional<SandboxExit> exit = session.sandbox().flatMap(s -> DeadSandbox.reported(s, Duration.ZERO));
+        ender.endNowStopLater(session, exit.map(SessionEnder::reasonFor).orElse(EndReason.AGENT_EXITED),
+                exit.map(SandboxExit::detail).orElse(detail));
     }
 
     /** Ends the session at once; returns false when no live session has that key. Returns after the sandbox is gone. */
@@ -130,6 +175,7 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
 
     @Override
     public void runtimeDeleted(String runtimeId) {
+        quotas.forgetRuntime(runtimeId);
         endWhere(s -> s.key.runtimeId().equals(runtimeId), EndReason.RUNTIME_DELETED, "the agent runtime was deleted");
     }
 
@@ -166,8 +212,23 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
             return found.get();
         }
         refuseIfClosing(key.sessionId());
-        Session made = provisioner.newSession(key, deployment);
+        // Sessions opened in-process have no principal: only the tenant's limit holds them.
+        Caller caller = key.owner().equals(SessionKey.LOCAL_OWNER) ? Caller.owner(deployment)
+                : Caller.of(deployment, key.owner());
+        quotas.checkNewSession(caller, deployment);
+        Lease active = quotas.admitSession(caller);
+        Session made;
+        try {
+            made = provisioner.newSession(key, deployment);
+        } catch (RuntimeException e) {
+            active.close();
+            throw e;
+        }
+        made.holdQuota(active);
         SessionDirectory.Entry entry = directory.findOrInsert(key, () -> made);
+        if (!entry.inserted()) {
+            made.releaseQuota();
+        }
         if (entry.inserted()) {
             if (closing) {
                 // close() may have swept the directory before this insert: end it rather than start a sandbox.
@@ -185,19 +246,25 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
         }
     }
 
-    /** Ends a session whose sandbox died before its exit notification arrived; never waits when asked not to. */
+    /**
+     * Ends a session whose agent's process exited before the exit notification arrived. Waiting, it gives the sandbox
+     * a moment to report why (an out-of-memory kill is known only then); without waiting, it ends the session only
+     * once that is known, and otherwise leaves it to {@link #open}, which waits.
+     */
     private void endIfDead(Session session, boolean withoutWaiting) {
-        if (!session.sandboxDied()) {
+        Optional<Sandbox> sandbox = session.sandbox();
+        if (!session.sandboxDied() || sandbox.isEmpty()) {
             return;
         }
-        var exit = session.sandbox().map(s -> s.exit().getNow(null));
-        EndReason reason = exit.map(SessionEnder::reasonFor).orElse(EndReason.AGENT_EXITED);
-        String detail = exit.map(e -> e.detail()).orElse("the sandbox ended");
         if (withoutWaiting) {
-            ender.endNowStopLater(session, reason, detail);
-        } else {
-            ender.end(session, reason, detail);
+            if (sandbox.get().exit().isDone()) {
+                DeadSandbox dead = DeadSandbox.of(sandbox.get(), Duration.ZERO);
+                ender.endNowStopLater(session, dead.reason(), dead.detail());
+            }
+            return;
         }
+        DeadSandbox dead = DeadSandbox.of(sandbox.get(), CONFIRM_TIMEOUT);
+        ender.end(session, dead.reason(), dead.detail());
     }
 
     /**

@@ -7,6 +7,9 @@ import io.hearth.launcher.LogTail;
 import io.hearth.launcher.SandboxLauncher;
 import io.hearth.launcher.WarmSandbox;
 import io.hearth.launcher.WarmSandboxes;
+import io.hearth.quota.Lease;
+import io.hearth.quota.QuotaRefusal;
+import io.hearth.quota.Quotas;
 import io.hearth.sandbox.Sandbox;
 import io.hearth.sandbox.SandboxIds;
 import java.time.Duration;
@@ -26,9 +29,11 @@ final class SessionProvisioner {
     private final SandboxLauncher launcher;
     private final WarmSandboxes warmSandboxes;
     private final SessionEnder ender;
+    private final Quotas quotas;
     private int underWay;
 
-    SessionProvisioner(SandboxLauncher launcher, WarmSandboxes warmSandboxes, SessionEnder ender) {
+    SessionProvisioner(SandboxLauncher launcher, WarmSandboxes warmSandboxes, SessionEnder ender, Quotas quotas) {
+        this.quotas = requireNonNull(quotas, "quotas");
         this.launcher = requireNonNull(launcher, "launcher");
         this.warmSandboxes = requireNonNull(warmSandboxes, "warmSandboxes");
         this.ender = requireNonNull(ender, "ender");
@@ -58,6 +63,7 @@ final class SessionProvisioner {
         boolean attached = false;
         boolean ready = false;
         String failure = "the start ended unexpectedly";
+        Lease coldStart = Lease.NONE;
         try {
             Optional<WarmSandbox> warm = claimWarm(d);
             Instant startedAt = Instant.now();
@@ -66,6 +72,9 @@ final class SessionProvisioner {
                 session.placeIn(w.sandbox().id(), w.driver(), w.logFile());
                 started = w.sandbox();
             } else if (!session.ended()) {
+                // A full node refuses at once rather than after a wait for a cold-start turn.
+                quotas.checkSandboxRoom(d);
+                coldStart = quotas.admitColdStart();
                 started = launcher.start(d, session.sandboxId());
             }
             if (started == null || !(attached = session.attach(started))) {
@@ -83,6 +92,10 @@ final class SessionProvisioner {
             }
         } catch (SandboxLauncher.LaunchException e) {
             failure = e.getMessage();
+        } catch (QuotaRefusal e) {
+            // The waiters get the refusal itself (402 or 429), not a start failure.
+            failure = "refused: " + e.getMessage();
+            session.ready.completeExceptionally(e);
         } catch (RuntimeException e) {
             // A driver or pool bug: the caller still gets a start failure, and nothing is left running.
             failure = "unexpected failure: " + e;
@@ -91,6 +104,7 @@ final class SessionProvisioner {
             failure = "unexpected failure: " + e;
             throw e;
         } finally {
+            coldStart.close();
             if (!ready) {
                 // A no-op when something else ended it first; either way the waiters are released.
                 ender.end(session, EndReason.START_FAILED, failure);

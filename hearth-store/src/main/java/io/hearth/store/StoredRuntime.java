@@ -7,11 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One agent runtime as stored. {@code seq} is assigned by the store on insert (pass 0 before that).
+ * One agent runtime as stored. {@code seq} is assigned by the store on insert (pass 0 before that); {@code tenant} is
+ * the 12-digit account that owns it (and so its versions, endpoints, pools and sessions).
  */
 public record StoredRuntime(
         long seq,
         String id,
+        String tenant,
         String name,
         String arn,
         String status,
@@ -23,6 +25,7 @@ public record StoredRuntime(
 
     public StoredRuntime {
         requireNonNull(id, "id");
+        requireNonNull(tenant, "tenant");
         requireNonNull(name, "name");
         requireNonNull(arn, "arn");
         requireNonNull(status, "status");
@@ -36,10 +39,10 @@ public record StoredRuntime(
     }
 
     public StoredRuntime withStatus(String newStatus, Optional<String> reason, Instant at) {
-        return new StoredRuntime(seq, id, name, arn, newStatus, reason, latestVersion, tags, createdAt, at);
+        return new StoredRuntime(seq, id, tenant, name, arn, newStatus, reason, latestVersion, tags, createdAt, at);
     }
 
     public StoredRuntime withLatestVersion(int version, String newStatus, Instant at) {
-        return new StoredRuntime(seq, id, name, arn, newStatus, Optional.empty(), version, tags, createdAt, at);
+        return new StoredRuntime(seq, id, tenant, name, arn, newStatus, Optional.empty(), version, tags, createdAt, at);
     }
 }

@@ -28,12 +28,12 @@ public final class Transaction {
     // ---- runtimes
 
     public StoredRuntime insertRuntime(StoredRuntime r) {
-        long seq = insert("INSERT INTO runtimes (id, name, arn, status, failure_reason, latest_version, tags, created_at,"
-                        + " last_updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                r.id(), r.name(), r.arn(), r.status(), r.failureReason().orElse(null), r.latestVersion(),
+        long seq = insert("INSERT INTO runtimes (id, tenant, name, arn, status, failure_reason, latest_version, tags,"
+                        + " created_at, last_updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                r.id(), r.tenant(), r.name(), r.arn(), r.status(), r.failureReason().orElse(null), r.latestVersion(),
                 Json.writeString(r.tags()), r.createdAt().toString(),
                 r.lastUpdatedAt().toString());
-        return new StoredRuntime(seq, r.id(), r.name(), r.arn(), r.status(), r.failureReason(), r.latestVersion(),
+        return new StoredRuntime(seq, r.id(), r.tenant(), r.name(), r.arn(), r.status(), r.failureReason(), r.latestVersion(),
                 r.tags(), r.createdAt(), r.lastUpdatedAt());
     }
 
@@ -46,17 +46,23 @@ public final class Transaction {
         return one("SELECT * FROM runtimes WHERE id = ?", Transaction::runtime, id);
     }
 
-    public Optional<StoredRuntime> runtimeNamed(String name) {
-        return one("SELECT * FROM runtimes WHERE name = ?", Transaction::runtime, name);
+    /** The tenant's runtime of that id; another tenant's is not found. */
+    public Optional<StoredRuntime> runtime(String tenant, String id) {
+        return one("SELECT * FROM runtimes WHERE tenant = ? AND id = ?", Transaction::runtime, tenant, id);
     }
 
-    /** Runtimes in creation order after {@code afterSeq}, at most {@code limit}. */
-    public List<StoredRuntime> runtimes(long afterSeq, int limit) {
-        return many("SELECT * FROM runtimes WHERE seq > ? ORDER BY seq LIMIT ?", Transaction::runtime, afterSeq, limit);
+    public Optional<StoredRuntime> runtimeNamed(String tenant, String name) {
+        return one("SELECT * FROM runtimes WHERE tenant = ? AND name = ?", Transaction::runtime, tenant, name);
     }
 
-    public long runtimeCount() {
-        return count("SELECT COUNT(*) FROM runtimes");
+    /** The tenant's runtimes in creation order after {@code afterSeq}, at most {@code limit}. */
+    public List<StoredRuntime> runtimes(String tenant, long afterSeq, int limit) {
+        return many("SELECT * FROM runtimes WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?", Transaction::runtime,
+                tenant, afterSeq, limit);
+    }
+
+    public long runtimeCount(String tenant) {
+        return count("SELECT COUNT(*) FROM runtimes WHERE tenant = ?", tenant);
     }
 
     /** Deletes the runtime with its versions and endpoints. */
@@ -161,6 +167,27 @@ public final class Transaction {
         update("DELETE FROM warm_pools WHERE runtime_id = ? AND endpoint_name = ?", runtimeId, endpointName);
     }
 
+    // ---- access keys
+
+    /** Inserts the key, or replaces the one with its id. */
+    public void saveAccessKey(StoredAccessKey key) {
+        update("INSERT OR REPLACE INTO access_keys (id, tenant, secret, enabled, created_at, description)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", key.id(), key.tenant(), key.sealedSecret(), key.enabled() ? 1 : 0,
+                key.createdAt().toString(), key.description());
+    }
+
+    public Optional<StoredAccessKey> accessKey(String id) {
+        return one("SELECT * FROM access_keys WHERE id = ?", Transaction::accessKey, id);
+    }
+
+    public List<StoredAccessKey> accessKeys() {
+        return many("SELECT * FROM access_keys ORDER BY created_at, id", Transaction::accessKey);
+    }
+
+    public void deleteAccessKey(String id) {
+        update("DELETE FROM access_keys WHERE id = ?", id);
+    }
+
     // ---- idempotent writes
 
     public Optional<StoredReply> reply(String operation, String clientToken) {
@@ -189,10 +216,15 @@ public final class Transaction {
     }
 
     private static StoredRuntime runtime(ResultSet rs) throws SQLException {
-        return new StoredRuntime(rs.getLong("seq"), rs.getString("id"), rs.getString("name"), rs.getString("arn"),
+        return new StoredRuntime(rs.getLong("seq"), rs.getString("id"), rs.getString("tenant"), rs.getString("name"), rs.getString("arn"),
                 rs.getString("status"), Optional.ofNullable(rs.getString("failure_reason")), rs.getInt("latest_version"),
                 Json.mapper().readValue(rs.getString("tags"), TAGS), Instant.parse(rs.getString("created_at")),
                 Instant.parse(rs.getString("last_updated_at")));
+    }
+
+    private static StoredAccessKey accessKey(ResultSet rs) throws SQLException {
+        return new StoredAccessKey(rs.getString("id"), rs.getString("tenant"), rs.getString("secret"),
+                rs.getInt("enabled") != 0, Instant.parse(rs.getString("created_at")), rs.getString("description"));
     }
 
     private static StoredVersion version(ResultSet rs) throws SQLException {

@@ -1,6 +1,7 @@
 package io.hearth.testing;
 
 import io.hearth.quota.QuotaSettings;
+import io.hearth.server.AuthSettings;
 import io.hearth.server.HearthServer;
 import io.hearth.server.ServerConfig;
 import io.hearth.session.SessionSettings;
@@ -45,7 +46,9 @@ public final class HearthExtension implements BeforeAllCallback, AfterAllCallbac
                         .withPingInterval(Duration.ofMillis(200))
                         .withReadinessTimeout(Duration.ofSeconds(30)))
                 // Tests of other things must not trip over AgentCore's rates; QuotaTest sets its own.
-                .withQuotas(QuotaSettings.UNLIMITED);
+                .withQuotas(QuotaSettings.UNLIMITED)
+                // The SDK clients and the tests' own requests sign with this key (see Signed).
+                .withAuth(AuthSettings.DEFAULT.withRootKey(Signed.ROOT_KEY));
     }
 
     @Override

@@ -40,10 +40,12 @@ public final class ServerProcess implements AutoCloseable {
                 "--isolation", HearthExtension.isolation(),
                 // Load tests of other things must not trip over AgentCore's rates.
                 "--invocations-per-second", "1000000", "--invocation-burst", "1000000",
-                "--new-sessions-per-minute", "1000000", "--new-session-burst", "1000000"));
+                "--new-sessions-per-minute", "1000000", "--new-session-burst", "1000000", "--max-sandboxes", "100000"));
         command.addAll(List.of(serverArgs));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            var builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(Signed.serverEnvironment()); // the root key the tests sign with
+            Process process = builder.start();
             var found = new CompletableFuture<URI>();
             var log = new StringBuffer();
             Thread.ofVirtual().start(() -> {

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hearth.testing.Clients;
+import io.hearth.testing.CredentialsFile;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
 import io.hearth.testing.Leftovers;
+import io.hearth.testing.Signed;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -65,7 +67,9 @@ class CliTest {
                 endpoint.completeExceptionally(new AssertionError("hearth up ended early:\n" + output));
                 arn.completeExceptionally(new AssertionError("hearth up printed no ARN:\n" + output));
             });
-            var clients = Clients.of(endpoint.get(60, TimeUnit.SECONDS));
+            URI listening = endpoint.get(60, TimeUnit.SECONDS);
+            // No key given: the server made one and wrote it where the user finds it, as a new user calls it.
+            var clients = CredentialsFile.read(data.resolve("credentials")).clients(listening);
             var invoker = new Invoker(clients.data(), arn.get(60, TimeUnit.SECONDS));
             String session = Invoker.newSessionId();
             assertThat(invoker.count(session)).isEqualTo(1);
@@ -83,7 +87,8 @@ class CliTest {
     @Test
     void deployCreatesThenUpdatesARuntimeAndWaitsUntilItIsReady() throws Exception {
         Path example = HearthExtension.repoRoot().resolve("examples/python-counter");
-        var env = Map.of("HEARTH_ENDPOINT", hearth.endpoint().toString());
+        var env = new java.util.HashMap<>(Signed.serverEnvironment()); // the CLI signs with the server's root key
+        env.put("HEARTH_ENDPOINT", hearth.endpoint().toString());
 
         var first = run(cli(env, "deploy", example.toString(), "--name", "cli_deployed", "--entry", "agent.py"));
         assertThat(first.exit()).as(first.output()).isZero();
@@ -112,7 +117,7 @@ class CliTest {
     @Test
     void aServerStartsWithoutJvmWarnings() throws Exception {
         Path data = Files.createTempDirectory("hearth-warnings-");
-        Process server = cli(Map.of(), "server", "--port", "0", "--data-dir", data.toString(), "--isolation", "process").start();
+        Process server = cli(Signed.serverEnvironment(), "server", "--port", "0", "--data-dir", data.toString(), "--isolation", "process").start();
         var output = new StringBuffer();
         try {
             var endpoint = new CompletableFuture<URI>();

@@ -11,6 +11,7 @@ import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
 import io.hearth.testing.Leftovers;
 import io.hearth.testing.ServerProcess;
+import io.hearth.testing.Signed;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -151,7 +152,7 @@ class CrashRecoveryTest {
     }
 
     private static List<LiveSandbox> liveSandboxes(ServerProcess server) throws Exception {
-        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        var response = HttpClient.newHttpClient().send(Signed.get(
                         server.endpoint().resolve("/hearth/v1/sessions?state=live")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         var found = new ArrayList<LiveSandbox>();

@@ -8,6 +8,7 @@ import io.hearth.testing.Clients;
 import io.hearth.testing.Invoker;
 import io.hearth.testing.Leftovers;
 import io.hearth.testing.ServerProcess;
+import io.hearth.testing.Signed;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -119,7 +120,7 @@ class DataDirFullTest {
     }
 
     private static int health(ServerProcess server) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.endpoint().resolve("/hearth/v1/health"))
+        return HttpClient.newHttpClient().send(Signed.get(server.endpoint().resolve("/hearth/v1/health"))
                 .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 

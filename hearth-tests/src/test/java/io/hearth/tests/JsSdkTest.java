@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hearth.testing.Agents;
 import io.hearth.testing.HearthExtension;
+import io.hearth.testing.Signed;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ class JsSdkTest {
         builder.environment().put("HEARTH_ENDPOINT", hearth.endpoint().toString());
         builder.environment().put("HEARTH_BUCKET", "js-artifacts");
         builder.environment().put("HEARTH_PREFIX", prefix);
+        builder.environment().putAll(Signed.sdkEnvironment()); // the SDK's default chain signs with the root key
         Process node = builder.start();
         String output;
         try (var in = node.getInputStream()) {

@@ -9,8 +9,10 @@ import io.hearth.deployment.HearthTags;
 import io.hearth.quota.QuotaSettings;
 import io.hearth.quota.RateLimit;
 import io.hearth.testing.Agents;
+import io.hearth.testing.Clients;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
+import io.hearth.testing.Signed;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -225,10 +227,9 @@ class QuotaTest {
                 .roleArn("arn:aws:iam::000000000000:role/test")
                 .networkConfiguration(n -> n.networkMode(software.amazon.awssdk.services.bedrockagentcorecontrol.model.NetworkMode.PUBLIC)));
         String path = "/runtimes/" + URLEncoder.encode(created.agentRuntimeArn(), StandardCharsets.UTF_8) + "/invocations";
-        var request = HttpRequest.newBuilder(URI.create(hearth.endpoint() + path))
+        var request = Signed.request("POST", URI.create(hearth.endpoint() + path), "{}")
                 .header("Content-Type", "application/json")
-                .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", Invoker.newSessionId())
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+                .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", Invoker.newSessionId()).build();
         try (var http = HttpClient.newHttpClient()) {
             var response = http.send(request, HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(409);
@@ -264,7 +265,7 @@ class QuotaTest {
                 .endpointOverride(hearth.endpoint())
                 .region(software.amazon.awssdk.regions.Region.US_EAST_1)
                 .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(Clients.ACCESS_KEY_ID, Clients.SECRET_ACCESS_KEY)))
                 // The SDK retries 429 by default: off, so the test sees each refusal.
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
@@ -277,15 +278,17 @@ class QuotaTest {
     }
 
     /** Agent processes of this server (the only one in this JVM): its descendants that run an agent.py. */
+    /** The agents themselves: the interpreter running agent.py, not the bwrap processes whose arguments name it. */
     private static int agentProcesses() {
         return (int) ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.contains("python")).orElse(false))
                 .filter(p -> p.info().commandLine().map(c -> c.contains("agent.py")).orElse(false))
                 .count();
     }
 
     private static String get(String path) {
         try (var http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create(hearth.endpoint() + path)).build(),
+            return http.send(Signed.get(URI.create(hearth.endpoint() + path)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         } catch (Exception e) {
             throw new IllegalStateException(e);

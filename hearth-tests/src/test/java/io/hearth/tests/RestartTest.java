@@ -13,6 +13,7 @@ import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
 import io.hearth.testing.Leftovers;
 import io.hearth.testing.ServerProcess;
+import io.hearth.testing.Signed;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -94,7 +95,7 @@ class RestartTest {
 
     /** The session's sandbox id; its processes name it in their cgroup, command line or environment. */
     private static String sandboxOf(ServerProcess server, String session) throws Exception {
-        var sessions = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        var sessions = HttpClient.newHttpClient().send(Signed.get(
                         server.endpoint().resolve("/hearth/v1/sessions?sessionId=" + session)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         String sandboxId = Json.tree(sessions.body()).path("sessions").path(0).path("sandboxId").asString();

@@ -8,10 +8,12 @@ import io.hearth.session.SessionInfo;
 import io.hearth.testing.Agents;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
+import io.hearth.testing.Leftovers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -50,6 +52,24 @@ class SessionFaultsTest {
     }
 
     @Test
+    void theCallRightAfterTheAgentIsKilledFromOutsideGetsAFreshSandbox() {
+        Invoker invoker = faultyAgent();
+        String session = Invoker.newSessionId();
+        assertThat(invoker.count(session)).isEqualTo(1);
+        // Five kills in a row: each time the call races Hearth's noticing of the death, and must never meet it.
+        for (int round = 1; round <= 5; round++) {
+            String before = live(session).orElseThrow().sandboxId();
+            killAgent(before);
+            // The whole body reaches the fresh agent, even when the call first went to the dead one.
+            var answer = invoker.invoke(session, "{\"echo\": \"round " + round + "\"}");
+            assertThat(answer.path("count").asInt()).as("round %d: the call right after the kill", round).isEqualTo(1);
+            assertThat(answer.path("echo").asText()).isEqualTo("round " + round);
+            assertThat(live(session).orElseThrow().sandboxId()).as("round %d: its sandbox", round).isNotEqualTo(before);
+        }
+        invoker.stop(session);
+    }
+
+    @Test
     void aHangingPingIsNeverPiledOnAndEndsTheSessionAsUnhealthy() throws IOException {
         Invoker invoker = faultyAgent();
         String session = Invoker.newSessionId();
@@ -78,6 +98,25 @@ class SessionFaultsTest {
         Agents.Runtime runtime = hearth.agents().deploy("hearth-tests/src/test/agents/session-faults", "PYTHON_3_12",
                 "agent.py", null, Map.of(), Map.of());
         return new Invoker(hearth.clients().data(), runtime.arn());
+    }
+
+    /** SIGKILLs the agent's own process (not the driver's launcher) and returns once it no longer runs. */
+    private static void killAgent(String sandboxId) {
+        List<Long> agents = Leftovers.processesMentioning(sandboxId).stream()
+                .filter(pid -> argv(pid).size() > 1 && argv(pid).get(0).contains("python") && argv(pid).contains("agent.py"))
+                .toList();
+        assertThat(agents).as("the agent process of sandbox %s", sandboxId).hasSize(1);
+        long pid = agents.get(0);
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> !Leftovers.running(pid));
+    }
+
+    private static List<String> argv(long pid) {
+        try {
+            return List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).split("\0"));
+        } catch (IOException e) {
+            return List.of(); // it ended meanwhile
+        }
     }
 
     private static Optional<SessionInfo> live(String session) {

@@ -9,6 +9,7 @@ import io.hearth.testing.Clients;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Leftovers;
 import io.hearth.testing.ServerProcess;
+import io.hearth.testing.Signed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ class ShutdownTest {
 
     private static String pools(ServerProcess server) {
         try {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            return java.net.http.HttpClient.newHttpClient().send(Signed.get(
                     server.endpoint().resolve("/hearth/v1/pools")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException | InterruptedException e) {
             return e.toString();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hearth.testing.Agents;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
+import io.hearth.testing.Signed;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -37,18 +38,19 @@ class SlowCallerTest {
         String path = "/runtimes/" + URLEncoder.encode(counter.arn(), StandardCharsets.UTF_8) + "/invocations";
         try (var slow = new Socket(hearth.endpoint().getHost(), hearth.endpoint().getPort())) {
             OutputStream out = slow.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+            out.write(("POST " + path + " HTTP/1.1\r\n" + Signed.rawHead("POST", hearth.endpoint(), path)
+                    + "Content-Type: application/octet-stream\r\n"
                     + "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id: " + session + "\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
 
             // While that body is outstanding, everyone else is served: another session's call and the control plane.
             var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            var health = http.send(HttpRequest.newBuilder(hearth.endpoint().resolve("/hearth/v1/health"))
+            var health = http.send(Signed.get(hearth.endpoint().resolve("/hearth/v1/health"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
-            var list = http.send(HttpRequest.newBuilder(hearth.endpoint().resolve("/runtimes/"))
-                    .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            var list = http.send(Signed.request("POST", hearth.endpoint().resolve("/runtimes/"), "")
+                    .timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(list.statusCode()).isEqualTo(200);
             assertThat(invoker.count(Invoker.newSessionId())).isEqualTo(1);

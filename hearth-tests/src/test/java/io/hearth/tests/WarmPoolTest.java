@@ -12,6 +12,7 @@ import io.hearth.session.SessionInfo;
 import io.hearth.testing.Agents;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
+import io.hearth.testing.Signed;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +69,7 @@ class WarmPoolTest {
         awaitReady(key, 3);
         assertThat(invoker.count(ids.getFirst())).as("a claimed sandbox stays with its session").isEqualTo(2);
 
-        String metrics = http.send(HttpRequest.newBuilder(hearth.endpoint().resolve("/metrics")).build(),
+        String metrics = http.send(Signed.get(hearth.endpoint().resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("hearth_pool_claims_total").contains("result=\"hit\"")
                 .contains("hearth_sandbox_start_seconds_bucket").contains("hearth_pool_ready");
@@ -115,6 +116,7 @@ class WarmPoolTest {
                 "pool", "warm", runtime.id(), "2", "--for", "3s")
                 .redirectErrorStream(true);
         cli.environment().put("HEARTH_ENDPOINT", hearth.endpoint().toString());
+        cli.environment().putAll(Signed.serverEnvironment()); // the CLI signs with the root key
         Process process = cli.start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor()).as(output).isZero();
@@ -128,15 +130,15 @@ class WarmPoolTest {
     @Test
     void badPoolSettingsAnswerAValidationError() throws Exception {
         Agents.Runtime runtime = hearth.agents().pythonCounter();
-        var response = http.send(HttpRequest.newBuilder(hearth.endpoint().resolve("/hearth/v1/pools/" + runtime.id() + "/DEFAULT"))
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"minIdle\": 5, \"maxIdle\": 2}")).build(),
+        var response = http.send(Signed.request("PUT", hearth.endpoint().resolve("/hearth/v1/pools/" + runtime.id() + "/DEFAULT"),
+                        "{\"minIdle\": 5, \"maxIdle\": 2}").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("x-amzn-ErrorType")).contains("ValidationException");
         assertThat(response.body()).contains("maxIdle: 2");
 
-        var unknown = http.send(HttpRequest.newBuilder(hearth.endpoint().resolve("/hearth/v1/pools/nope-0123456789/DEFAULT"))
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"minIdle\": 1}")).build(),
+        var unknown = http.send(Signed.request("PUT", hearth.endpoint().resolve("/hearth/v1/pools/nope-0123456789/DEFAULT"),
+                        "{\"minIdle\": 1}").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(unknown.statusCode()).isEqualTo(404);
     }
@@ -164,8 +166,8 @@ class WarmPoolTest {
     @Test
     void anOutOfRangePreWarmAnswersAValidationErrorNamingTheValue() throws Exception {
         Agents.Runtime runtime = hearth.agents().pythonCounter();
-        var response = http.send(HttpRequest.newBuilder(hearth.endpoint().resolve("/hearth/v1/pools/" + runtime.id() + "/DEFAULT/warm"))
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"count\": 2, \"forSeconds\": 0}")).build(),
+        var response = http.send(Signed.request("POST", hearth.endpoint().resolve("/hearth/v1/pools/" + runtime.id() + "/DEFAULT/warm"),
+                        "{\"count\": 2, \"forSeconds\": 0}").build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValueSatisfying(t -> assertThat(t).startsWith("ValidationException"));
@@ -179,6 +181,7 @@ class WarmPoolTest {
         command.addAll(List.of(args));
         var cli = new ProcessBuilder(command).redirectErrorStream(true);
         cli.environment().put("HEARTH_ENDPOINT", hearth.endpoint().toString());
+        cli.environment().putAll(Signed.serverEnvironment()); // the CLI signs with the root key
         Process process = cli.start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor()).as(output).isZero();
@@ -191,8 +194,8 @@ class WarmPoolTest {
     }
 
     private JsonNode send(String method, String path, String body) throws Exception {
-        var response = http.send(HttpRequest.newBuilder(URI.create(hearth.endpoint() + path))
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+        var response = http.send(Signed.request(method, URI.create(hearth.endpoint() + path), body)
+                .header("Content-Type", "application/json").build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).as(new String(response.body())).isEqualTo(200);
         return Json.tree(response.body());

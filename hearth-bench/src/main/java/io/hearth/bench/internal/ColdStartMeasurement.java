@@ -117,7 +117,7 @@ public final class ColdStartMeasurement implements Measurement {
     private static double sessionStart(Placement placement) throws IOException {
         String session = HearthNode.newSessionId();
         long started = System.nanoTime();
-        long firstByte = Readiness.firstByte(placement.node().address(), HearthNode.invocationPath(placement.runtime()),
+        long firstByte = Readiness.hearthFirstByte(placement.node().address(), HearthNode.invocationPath(placement.runtime()),
                 HearthNode.SESSION_HEADER, session);
         placement.node().stopSession(placement.runtime(), session);
         return (firstByte - started) / 1e6;
@@ -139,7 +139,7 @@ public final class ColdStartMeasurement implements Measurement {
         String session = HearthNode.newSessionId();
         String isolation = "?";
         try {
-            Readiness.firstByte(main.address(), HearthNode.invocationPath(tagged), HearthNode.SESSION_HEADER, session);
+            Readiness.hearthFirstByte(main.address(), HearthNode.invocationPath(tagged), HearthNode.SESSION_HEADER, session);
             isolation = main.sessions(tagged, true).stream()
                     .filter(s -> s.path("sessionId").asString().equals(session))
                     .map(s -> s.path("isolation").asString("?")).findFirst().orElse("?");

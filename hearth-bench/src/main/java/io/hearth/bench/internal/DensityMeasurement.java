@@ -114,7 +114,7 @@ public final class DensityMeasurement implements Measurement {
     private Fill fillHearth(BenchContext context, HearthNode hearth, DeployedRuntime runtime) {
         long before = HostFacts.availableMemory();
         String path = HearthNode.invocationPath(runtime);
-        Fill fill = fill(context, "Hearth", () -> Readiness.firstByte(hearth.address(), path, HearthNode.SESSION_HEADER,
+        Fill fill = fill(context, "Hearth", () -> Readiness.hearthFirstByte(hearth.address(), path, HearthNode.SESSION_HEADER,
                 HearthNode.newSessionId()));
         // Held past Hearth's ping rounds (every 2 s), so a session counted is one Hearth keeps, not one it is losing.
         Readiness.sleepMillis(hold(context.config().smoke()));

@@ -1,10 +1,12 @@
 package io.hearth.bench.internal;
 
+import io.hearth.server.AuthSettings;
 import io.hearth.server.HearthServer;
 import io.hearth.server.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,15 +19,16 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpMethod;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A Hearth server running inside the bench's JVM (so its heap can be read), driven only through its HTTP APIs,
- * as a user would: runtimes are created with {@code PUT /runtimes/}, sessions opened by invoking.
+ * as a user would: runtimes are created with {@code PUT /runtimes/}, sessions opened by invoking, every request signed
+ * with the run's root key ({@link BenchAuth}).
  */
 public final class HearthNode implements AutoCloseable {
     public static final String SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
@@ -52,14 +55,16 @@ public final class HearthNode implements AutoCloseable {
     /** Starts a server with {@code isolation} on a free loopback port, data under {@code dataDir}. */
     public static HearthNode start(String isolation, Path dataDir, HttpClient http) {
         var config = ServerConfig.defaults(dataDir).withPort(0).withIsolation(isolation)
-                .withQuotas(io.hearth.quota.QuotaSettings.UNLIMITED); // load beyond AgentCore's rates is the point
+                .withQuotas(io.hearth.quota.QuotaSettings.UNLIMITED) // load beyond AgentCore's rates is the point
+                .withAuth(AuthSettings.DEFAULT.withRootKey(BenchAuth.rootKey()));
         HearthServer server = HearthServer.start(config);
         return new HearthNode(server, server.port(), server.isolation(), dataDir, http);
     }
 
     /**
      * A server running in another process on this machine, listening on loopback {@code port} with its data under
-     * {@code dataDir}; closing the node leaves that process alone (its owner stops it).
+     * {@code dataDir} and the run's root key ({@link BenchAuth#environment()}); closing the node leaves that process
+     * alone (its owner stops it).
      */
     public static HearthNode attach(int port, String isolation, Path dataDir, HttpClient http) {
         return new HearthNode(() -> {}, port, isolation, dataDir, http);
@@ -170,10 +175,13 @@ public final class HearthNode implements AutoCloseable {
     public record Reply(int status, String body) {}
 
     private Reply send(HttpMethod method, String path, String json, Map<String, String> headers, Duration timeout) {
+        byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
         var request = http.newRequest(base + path).method(method).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         headers.forEach((name, value) -> request.headers(h -> h.put(name, value)));
+        BenchAuth.sign(method.asString(), URI.create(base + path), body)
+                .forEach((name, value) -> request.headers(h -> h.put(name, value)));
         if (json != null) {
-            request.body(new StringRequestContent("application/json", json));
+            request.body(new BytesRequestContent("application/json", body));
         }
         try {
             ContentResponse response = request.send();

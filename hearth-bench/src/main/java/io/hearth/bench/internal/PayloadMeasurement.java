@@ -1,5 +1,6 @@
 package io.hearth.bench.internal;
 
+import io.hearth.auth.SigV4Signer;
 import io.hearth.bench.Row;
 import io.hearth.bench.Section;
 import io.hearth.bench.Target;
@@ -40,7 +41,7 @@ public final class PayloadMeasurement implements Measurement {
         var viaHearth = new ArrayList<Double>();
         for (int i = 0; i < config.payloadRepeats(); i++) {
             direct.add(EchoTransfer.run(agent, "/invocations", bytes).megabytesPerSecond());
-            viaHearth.add(EchoTransfer.run(hearth, hearthPath, bytes, session).megabytesPerSecond());
+            viaHearth.add(EchoTransfer.run(hearth, hearthPath, bytes, signed(hearth, hearthPath, session)).megabytesPerSecond());
             context.progress().say("%s echo %d/%d: direct %,.0f MB/s, Hearth %,.0f MB/s", size, i + 1,
                     config.payloadRepeats(), direct.getLast(), viaHearth.getLast());
         }
@@ -48,7 +49,7 @@ public final class PayloadMeasurement implements Measurement {
         double bestHearth = viaHearth.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
 
         double directGrowth = heapGrowth(() -> EchoTransfer.run(agent, "/invocations", bytes));
-        double hearthGrowth = heapGrowth(() -> EchoTransfer.run(hearth, hearthPath, bytes, session));
+        double hearthGrowth = heapGrowth(() -> EchoTransfer.run(hearth, hearthPath, bytes, signed(hearth, hearthPath, session)));
         context.progress().say("%s echo heap growth: client alone %.1f MiB, client + Hearth %.1f MiB", size, directGrowth, hearthGrowth);
 
         String section = Section.BIG_PAYLOAD.title();
@@ -66,6 +67,11 @@ public final class PayloadMeasurement implements Measurement {
         details.put("heapGrowthClientAloneMiB", directGrowth);
         details.put("heapGrowthWithHearthMiB", hearthGrowth);
         return new SectionResult(rows, details);
+    }
+
+    /** The session header and a signature over the head: the body streams, so it is sent as UNSIGNED-PAYLOAD. */
+    private static String[] signed(InetSocketAddress hearth, String path, String[] session) {
+        return BenchAuth.headers("POST", hearth, path, SigV4Signer.UNSIGNED_PAYLOAD, session);
     }
 
     private interface Transfer {

@@ -58,11 +58,11 @@ public final class PoolMeasurement implements Measurement {
 
             String path = HearthNode.invocationPath(runtime);
             String warmSession = HearthNode.newSessionId();
-            Readiness.firstByte(hearth.address(), path, HearthNode.SESSION_HEADER, warmSession);
+            Readiness.hearthFirstByte(hearth.address(), path, HearthNode.SESSION_HEADER, warmSession);
             var warm = new ArrayList<Double>();
             for (int i = 0; i < config.poolSamples(); i++) {
                 long started = System.nanoTime();
-                long firstByte = Readiness.firstByte(hearth.address(), path, HearthNode.SESSION_HEADER, warmSession);
+                long firstByte = Readiness.hearthFirstByte(hearth.address(), path, HearthNode.SESSION_HEADER, warmSession);
                 warm.add((firstByte - started) / 1e6);
             }
             var claims = new ArrayList<Double>();
@@ -70,7 +70,7 @@ public final class PoolMeasurement implements Measurement {
                 awaitReady(hearth, runtime, minIdle);
                 String session = HearthNode.newSessionId();
                 long started = System.nanoTime();
-                long firstByte = Readiness.firstByte(hearth.address(), path, HearthNode.SESSION_HEADER, session);
+                long firstByte = Readiness.hearthFirstByte(hearth.address(), path, HearthNode.SESSION_HEADER, session);
                 claims.add((firstByte - started) / 1e6);
                 hearth.stopSession(runtime, session);
             }

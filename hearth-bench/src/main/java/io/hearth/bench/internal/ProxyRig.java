@@ -59,7 +59,7 @@ public final class ProxyRig implements AutoCloseable {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var started = new ArrayList<Future<Long>>();
             for (String session : sessions) {
-                started.add(pool.submit(() -> Readiness.firstByte(hearth.address(), HearthNode.invocationPath(runtime),
+                started.add(pool.submit(() -> Readiness.hearthFirstByte(hearth.address(), HearthNode.invocationPath(runtime),
                         HearthNode.SESSION_HEADER, session)));
             }
             for (Future<Long> future : started) {

@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
  * physical start-up time, not a polling interval.
  */
 public final class Readiness {
+    private static final byte[] HELLO = "{\"prompt\":\"hello\"}".getBytes(StandardCharsets.UTF_8);
     private Readiness() {}
 
     /** Returns when the agent answered 200; throws when {@code alive} turns false or the timeout passes. */
@@ -40,8 +41,15 @@ public final class Readiness {
 
     /** One invocation on a fresh connection; returns the nanoTime its first response byte arrived. */
     public static long firstByte(InetSocketAddress agent, String path, String... headers) throws IOException {
-        byte[] request = HttpConnection.request("POST", Ports.hostPort(agent), path, "application/json",
-                "{\"prompt\":\"hello\"}".getBytes(StandardCharsets.UTF_8), headers);
+        return firstByte(agent, path, HttpConnection.request("POST", Ports.hostPort(agent), path, "application/json", HELLO, headers));
+    }
+
+    /** As {@link #firstByte(InetSocketAddress, String, String...)}, to Hearth: the request signed with the run's key. */
+    public static long hearthFirstByte(InetSocketAddress hearth, String path, String... headers) throws IOException {
+        return firstByte(hearth, path, BenchAuth.request("POST", hearth, path, "application/json", HELLO, headers));
+    }
+
+    private static long firstByte(InetSocketAddress agent, String path, byte[] request) throws IOException {
         try (var connection = HttpConnection.open(agent, 60_000)) {
             HttpConnection.Reply reply = connection.exchange(request);
             if (reply.status() != 200) {

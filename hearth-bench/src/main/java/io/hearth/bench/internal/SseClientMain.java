@@ -1,9 +1,13 @@
 package io.hearth.bench.internal;
 
+import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,6 +62,7 @@ public final class SseClientMain {
         var firstFailure = new AtomicReference<>("");
         var streams = new ArrayList<Stream>(spec.streams());
         String payload = "{\"events\":" + spec.events() + ",\"intervalMs\":" + spec.intervalMs() + "}";
+        var signatures = new HashMap<SseSpec.SseTarget, Map<String, String>>();
         long started = System.nanoTime();
         long openDeadline = started + TimeUnit.SECONDS.toNanos(spec.openSeconds());
         int launched = 0;
@@ -67,6 +72,7 @@ public final class SseClientMain {
                 break;
             }
             SseSpec.SseTarget target = spec.targets().get(launched % spec.targets().size());
+            Map<String, String> signature = signatures.computeIfAbsent(target, t -> signature(t, payload));
             var stream = new Stream();
             streams.add(stream);
             var request = client.newRequest("127.0.0.1", target.port())
@@ -77,6 +83,7 @@ public final class SseClientMain {
                         if (!target.session().isEmpty()) {
                             h.put(HearthNode.SESSION_HEADER, target.session());
                         }
+                        signature.forEach(h::put);
                     })
                     .body(new StringRequestContent("application/json", payload))
                     .onResponseContent((response, content) -> received(stream, content, opened, opening));
@@ -112,6 +119,18 @@ public final class SseClientMain {
         }
         return new SseOutcome(spec.streams(), Math.min(opened.get(), spec.streams()), held, failed.get(), openSeconds,
                 firstFailure.get());
+    }
+
+    /**
+     * The signature headers of the one request a Hearth target (one with a session) gets over and over, signed once:
+     * the streams all open within minutes. A bare agent's target gets none.
+     */
+    private static Map<String, String> signature(SseSpec.SseTarget target, String payload) {
+        if (target.session().isEmpty()) {
+            return Map.of();
+        }
+        return BenchAuth.sign("POST", URI.create("http://127.0.0.1:" + target.port() + target.path()),
+                payload.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void received(Stream stream, ByteBuffer content, AtomicInteger opened, Semaphore opening) {

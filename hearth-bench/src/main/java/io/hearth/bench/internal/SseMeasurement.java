@@ -77,10 +77,11 @@ public final class SseMeasurement implements Measurement {
 
     private static SseOutcome runClient(BenchContext context, SseSpec spec, String label) throws IOException, InterruptedException {
         var result = context.workDir().resolve("sse-" + label + ".json");
-        var process = new ProcessBuilder(SseClientMain.command(Json.compact(spec)))
+        var builder = new ProcessBuilder(SseClientMain.command(Json.compact(spec)))
                 .redirectError(context.logFile("sse-client-" + label).toFile())
-                .redirectOutput(result.toFile())
-                .start();
+                .redirectOutput(result.toFile());
+        builder.environment().putAll(BenchAuth.environment()); // the client signs its requests to Hearth with it
+        var process = builder.start();
         long budget = spec.openSeconds() + spec.holdSeconds() + 60L;
         if (!process.waitFor(budget, TimeUnit.SECONDS)) {
             process.destroyForcibly();

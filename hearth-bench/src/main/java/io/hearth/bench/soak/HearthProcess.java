@@ -1,5 +1,6 @@
 package io.hearth.bench.soak;
 
+import io.hearth.bench.internal.BenchAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,11 +50,12 @@ final class HearthProcess implements AutoCloseable {
                 SoakServerMain.class.getName(), dataDir.toString(), isolation));
         Process process;
         try {
-            process = new ProcessBuilder(command)
+            var builder = new ProcessBuilder(command)
                     .redirectOutput(out.toFile())
                     .redirectError(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .start();
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            builder.environment().putAll(BenchAuth.environment()); // the key SoakTraffic and HearthNode sign with
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Hearth (" + java + "): " + e.getMessage(), e);
         }

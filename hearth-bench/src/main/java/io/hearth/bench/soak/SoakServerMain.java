@@ -1,5 +1,7 @@
 package io.hearth.bench.soak;
 
+import io.hearth.bench.internal.BenchAuth;
+import io.hearth.server.AuthSettings;
 import io.hearth.server.HearthServer;
 import io.hearth.server.ServerConfig;
 import java.nio.file.Path;
@@ -19,7 +21,9 @@ public final class SoakServerMain {
             throw new IllegalArgumentException("arguments: " + String.join(" ", args) + " (expected: DATA_DIR ISOLATION)");
         }
         var config = ServerConfig.defaults(Path.of(args[0])).withPort(0).withBind("127.0.0.1").withIsolation(args[1])
-                .withQuotas(io.hearth.quota.QuotaSettings.UNLIMITED); // load beyond AgentCore's rates is the point
+                .withQuotas(io.hearth.quota.QuotaSettings.UNLIMITED) // load beyond AgentCore's rates is the point
+                // The soak's key, from HEARTH_ACCESS_KEY_ID / HEARTH_SECRET_ACCESS_KEY as the soak starts this process.
+                .withAuth(AuthSettings.DEFAULT.withRootKey(BenchAuth.rootKey()));
         HearthServer server = HearthServer.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hearth-shutdown"));
         System.out.println("Hearth is listening on " + server.endpoint() + " (isolation: " + server.isolation() + ")");

@@ -1,9 +1,9 @@
 package io.hearth.bench.soak;
 
+import io.hearth.bench.internal.BenchAuth;
 import io.hearth.bench.internal.DeployedRuntime;
 import io.hearth.bench.internal.HearthNode;
 import io.hearth.bench.internal.HttpConnection;
-import io.hearth.bench.internal.Ports;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,7 +32,6 @@ final class SoakTraffic {
     private final SoakConfig config;
     private final HearthNode hearth;
     private final DeployedRuntime runtime;
-    private final String hostPort;
     private final String path;
     private final List<Slot> slots = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -52,7 +51,6 @@ final class SoakTraffic {
         this.config = config;
         this.hearth = hearth;
         this.runtime = runtime;
-        this.hostPort = Ports.hostPort(hearth.address());
         this.path = HearthNode.invocationPath(runtime);
         for (int i = 0; i < config.workingSet(); i++) {
             slots.add(new Slot());
@@ -230,8 +228,9 @@ final class SoakTraffic {
         }
     }
 
+    /** Signed anew for every call: a soak runs for hours, longer than a signature is accepted, and its rate is low. */
     private byte[] invocation(String sessionId, byte[] body) {
-        return HttpConnection.request("POST", hostPort, path, "application/json", body, HearthNode.SESSION_HEADER, sessionId);
+        return BenchAuth.request("POST", hearth.address(), path, "application/json", body, HearthNode.SESSION_HEADER, sessionId);
     }
 
     private void fail(String kind) {

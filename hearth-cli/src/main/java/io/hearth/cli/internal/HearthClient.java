@@ -2,6 +2,7 @@ package io.hearth.cli.internal;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.Json;
+import io.hearth.auth.SigV4Signer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,16 +23,23 @@ import tools.jackson.databind.JsonNode;
  */
 public final class HearthClient {
     private final URI endpoint;
+    private final Optional<SigV4Signer> signer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public HearthClient(URI endpoint) {
+    /** @param credentials the key every request is signed with; without one, requests go unsigned */
+    public HearthClient(URI endpoint, Optional<Credentials> credentials) {
         this.endpoint = endpoint;
+        this.signer = credentials.map(c -> new SigV4Signer(c.key(), c.region()));
     }
 
-    /** The server named by {@code HEARTH_ENDPOINT}, default {@code http://127.0.0.1:8080}. */
-    public static HearthClient fromEnvironment() {
+    /**
+     * The server named by {@code HEARTH_ENDPOINT} (default {@code http://127.0.0.1:8080}), called with the
+     * credentials {@link Credentials#find} finds for {@code dataDir}.
+     */
+    public static HearthClient fromEnvironment(Path dataDir) {
         String env = System.getenv("HEARTH_ENDPOINT");
-        return new HearthClient(URI.create(env == null || env.isBlank() ? "http://127.0.0.1:8080" : env));
+        return new HearthClient(URI.create(env == null || env.isBlank() ? "http://127.0.0.1:8080" : env),
+                Credentials.find(dataDir));
     }
 
     public URI endpoint() {
@@ -42,7 +50,8 @@ public final class HearthClient {
         var request = HttpRequest.newBuilder(endpoint.resolve("/hearth/v1/artifacts/" + bucket + "/" + key))
                 .header("Content-Type", "application/zip");
         try {
-            send(request.PUT(HttpRequest.BodyPublishers.ofFile(zip)).build());
+            send(signed(request, "PUT", Map.of("Content-Type", "application/zip"), sha256(zip))
+                    .PUT(HttpRequest.BodyPublishers.ofFile(zip)).build());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + zip, e);
         }
@@ -106,7 +115,96 @@ public final class HearthClient {
                 + URLEncoder.encode(endpointName, StandardCharsets.UTF_8) + suffix);
     }
 
+    public JsonNode createKey(String description) {
+        return send(json("POST", "/hearth/v1/keys", Map.of("description", description)));
+    }
+
+    public JsonNode keys() {
+        return send(HttpRequest.newBuilder(endpoint.resolve("/hearth/v1/keys")).GET().build());
+    }
+
+    public JsonNode setKeyEnabled(String id, boolean enabled) {
+        return send(HttpRequest.newBuilder(keyUri(id, enabled ? "/enable" : "/disable"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    public JsonNode deleteKey(String id) {
+        return send(HttpRequest.newBuilder(keyUri(id, "")).DELETE().build());
+    }
+
+    private URI keyUri(String id, String suffix) {
+        return endpoint.resolve("/hearth/v1/keys/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + suffix);
+    }
+
+    private HttpRequest json(String method, String path, Map<String, Object> body) {
+        return HttpRequest.newBuilder(endpoint.resolve(path))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build();
+    }
+
+    /** Adds the SigV4 headers for a body with this hash; a copy without a signer stays as it was. */
+    private HttpRequest.Builder signed(HttpRequest.Builder request, String method, Map<String, String> signedHeaders,
+            String payloadSha256) {
+        signer.ifPresent(s -> s.sign(method, request.copy().build().uri(), signedHeaders, payloadSha256)
+                .forEach(request::header));
+        return request;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (var in = new java.security.DigestInputStream(java.nio.file.Files.newInputStream(file),
+                java.security.MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return java.util.HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256: unavailable (expected: every JDK has it)", e);
+        }
+    }
+
+    /** Signs a request whose body is in memory (or absent), then sends it. */
     private JsonNode send(HttpRequest request) {
+        if (signer.isEmpty() || request.headers().firstValue("Authorization").isPresent()) {
+            return exchange(request);
+        }
+        byte[] body = request.bodyPublisher().map(HearthClient::bytesOf).orElse(new byte[0]);
+        var copy = HttpRequest.newBuilder(request, (name, value) -> true)
+                .method(request.method(), HttpRequest.BodyPublishers.ofByteArray(body));
+        var signedHeaders = new java.util.TreeMap<String, String>();
+        request.headers().firstValue("Content-Type").ifPresent(v -> signedHeaders.put("Content-Type", v));
+        signer.get().sign(request.method(), request.uri(), signedHeaders, SigV4Signer.sha256Hex(body)).forEach(copy::header);
+        return exchange(copy.build());
+    }
+
+    private static byte[] bytesOf(HttpRequest.BodyPublisher publisher) {
+        var collected = new java.io.ByteArrayOutputStream();
+        var done = new java.util.concurrent.CompletableFuture<Void>();
+        publisher.subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(java.nio.ByteBuffer item) {
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                collected.writeBytes(chunk);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                done.completeExceptionally(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(null);
+            }
+        });
+        done.join();
+        return collected.toByteArray();
+    }
+
+    private JsonNode exchange(HttpRequest request) {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

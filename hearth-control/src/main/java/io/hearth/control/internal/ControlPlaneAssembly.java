@@ -45,6 +45,14 @@ public final class ControlPlaneAssembly {
         return endpoints;
     }
 
+    public RuntimeApi runtimeApi(String tenant) {
+        return runtimes.as(tenant);
+    }
+
+    public EndpointApi endpointApi(String tenant) {
+        return endpoints.as(tenant);
+    }
+
     RuntimeOperations runtimes() {
         return runtimes;
     }

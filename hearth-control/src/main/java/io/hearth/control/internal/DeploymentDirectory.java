@@ -2,6 +2,7 @@ package io.hearth.control.internal;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.Json;
+import io.hearth.deployment.AgentIdentity;
 import io.hearth.deployment.Deployment;
 import io.hearth.deployment.HearthTags;
 import io.hearth.deployment.ServerProtocol;
@@ -81,6 +82,19 @@ final class DeploymentDirectory implements Deployments {
     }
 
     @Override
+    public Deployment resolve(String tenant, String runtimeId, String qualifier) {
+        Deployment cached = cache.get().get(key(runtimeId, qualifier));
+        if (cached == null && store.transaction(tx -> tx.runtime(tenant, runtimeId)).isEmpty()) {
+            throw ApiException.notFound("Agent runtime " + runtimeId + " not found");
+        }
+        Deployment deployment = resolve(runtimeId, qualifier);
+        if (!Deployments.ownerOf(deployment).equals(tenant)) {
+            throw ApiException.notFound("Agent runtime " + runtimeId + " not found");
+        }
+        return deployment;
+    }
+
+    @Override
     public Optional<Deployment> cached(String runtimeId, String qualifier) {
         return Optional.ofNullable(cache.get().get(key(runtimeId, qualifier)));
     }
@@ -155,6 +169,9 @@ final class DeploymentDirectory implements Deployments {
                 allowlist,
                 ServerProtocol.parse(config.path("protocolConfiguration").path("serverProtocol").stringValue("HTTP")),
                 config.path("authorizerConfiguration").has("customJWTAuthorizer"),
-                HearthTags.parse(runtime.tags()));
+                HearthTags.parse(runtime.tags()),
+                new AgentIdentity(Optional.ofNullable(config.path("roleArn").stringValue(null)),
+                        config.path("metadataConfiguration").path("requireMMDSV2").booleanValue(false)),
+                Optional.ofNullable(config.path("authorizerConfiguration").get("customJWTAuthorizer")).map(JsonNode::toString));
     }
 }

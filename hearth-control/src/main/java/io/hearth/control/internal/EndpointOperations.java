@@ -28,7 +28,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The five endpoint operations (docs/wire-contract.md §3). A named endpoint serves the version it was given until it is
- * updated; it goes live at once when that version is READY, otherwise when the version resolves.
+ * updated; it goes live at once when that version is READY, otherwise when the version resolves. Like
+ * {@link RuntimeOperations}, one instance acts for the tenant of its {@code identity}.
  */
 final class EndpointOperations implements EndpointApi {
     /** AgentCore's quota: 10 endpoints per agent runtime, DEFAULT included. */
@@ -52,12 +53,28 @@ final class EndpointOperations implements EndpointApi {
         this.clock = clock;
     }
 
+    /** The same operations acting for another tenant. */
+    EndpointOperations as(String tenant) {
+        if (tenant.equals(identity.accountId())) {
+            return this;
+        }
+        return new EndpointOperations(store, new AwsIdentity(identity.region(), tenant), idempotency, directory, clock);
+    }
+
+    private String tenant() {
+        return identity.accountId();
+    }
+
+    private String operation(String name) {
+        return tenant() + " " + name;
+    }
+
     @Override
     public ControlReply create(String runtimeId, JsonNode body) {
         EndpointRequest request = EndpointRequest.parse(body, true);
         String name = request.name().orElseThrow();
-        return idempotency.once("CreateAgentRuntimeEndpoint " + runtimeId, request.clientToken(), withoutToken(body), tx -> {
-            StoredRuntime runtime = runtime(tx, runtimeId);
+        return idempotency.once(operation("CreateAgentRuntimeEndpoint " + runtimeId), request.clientToken(), withoutToken(body), tx -> {
+            StoredRuntime runtime = runtime(tx, tenant(), runtimeId);
             tx.endpoint(runtimeId, name).ifPresent(e -> {
                 throw ApiException.conflict("Endpoint " + name + " already exists on agent runtime " + runtimeId);
             });
@@ -85,7 +102,7 @@ final class EndpointOperations implements EndpointApi {
     @Override
     public ControlReply get(String runtimeId, String name) {
         return store.transaction(tx -> {
-            StoredRuntime runtime = runtime(tx, runtimeId);
+            StoredRuntime runtime = runtime(tx, tenant(), runtimeId);
             return ControlReply.ok(views.endpoint(runtime, endpoint(tx, runtimeId, name)));
         });
     }
@@ -94,9 +111,9 @@ final class EndpointOperations implements EndpointApi {
     public ControlReply update(String runtimeId, String name, JsonNode body) {
         EndpointRequest request = EndpointRequest.parse(body, false);
         refuseDefault(name, "updated: it always serves the latest version");
-        return idempotency.once("UpdateAgentRuntimeEndpoint " + runtimeId + " " + name, request.clientToken(),
+        return idempotency.once(operation("UpdateAgentRuntimeEndpoint " + runtimeId + " " + name), request.clientToken(),
                 withoutToken(body), tx -> {
-                    StoredRuntime runtime = runtime(tx, runtimeId);
+                    StoredRuntime runtime = runtime(tx, tenant(), runtimeId);
                     StoredEndpoint current = endpoint(tx, runtimeId, name);
                     Instant now = now();
                     StoredEndpoint retargeted = current.targeting(request.version().orElse(current.targetVersion()),
@@ -121,8 +138,8 @@ final class EndpointOperations implements EndpointApi {
     public ControlReply delete(String runtimeId, String name, Optional<String> clientToken) {
         clientToken.ifPresent(RuntimeOperations::checkClientToken);
         refuseDefault(name, "deleted: it lives as long as its runtime");
-        return idempotency.once("DeleteAgentRuntimeEndpoint " + runtimeId + " " + name, clientToken, "", tx -> {
-            runtime(tx, runtimeId);
+        return idempotency.once(operation("DeleteAgentRuntimeEndpoint " + runtimeId + " " + name), clientToken, "", tx -> {
+            runtime(tx, tenant(), runtimeId);
             endpoint(tx, runtimeId, name);
             tx.deleteEndpoint(runtimeId, name);
             directory.changed();
@@ -135,7 +152,7 @@ final class EndpointOperations implements EndpointApi {
     public ControlReply list(String runtimeId, Optional<String> maxResults, Optional<String> nextToken) {
         Page page = Page.of("endpoints", maxResults, nextToken);
         return store.transaction(tx -> {
-            StoredRuntime runtime = runtime(tx, runtimeId);
+            StoredRuntime runtime = runtime(tx, tenant(), runtimeId);
             List<StoredEndpoint> endpoints = tx.endpoints(runtimeId, page.after(), page.size() + 1);
             var items = new ArrayList<Map<String, Object>>();
             for (StoredEndpoint endpoint : endpoints.subList(0, Math.min(page.size(), endpoints.size()))) {

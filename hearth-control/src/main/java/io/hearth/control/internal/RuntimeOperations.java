@@ -30,11 +30,14 @@ import tools.jackson.databind.node.ObjectNode;
  * The six runtime operations: Create, Get, Update, Delete, List, ListVersions (docs/wire-contract.md §3). Every version is
  * immutable; Create makes version 1 and the DEFAULT endpoint, each Update makes the next version and moves DEFAULT
  * to it once it resolves.
+ *
+ * <p>One instance acts for one tenant, the account of {@code identity}: it creates runtimes in that account (their
+ * ARNs carry it) and sees no other tenant's, which read exactly as runtimes that do not exist.
  */
 final class RuntimeOperations implements RuntimeApi {
     static final String DEFAULT_ENDPOINT = "DEFAULT";
     static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,4}");
-    /** AgentCore's quotas: 1,000 agents per account, 1,000 versions per agent. */
+    /** AgentCore's quotas: 1,000 agents per account (per tenant), 1,000 versions per agent. */
     private static final int MAX_RUNTIMES = 1_000;
     private static final int MAX_VERSIONS = 1_000;
 
@@ -66,20 +69,38 @@ final class RuntimeOperations implements RuntimeApi {
         this.lifecycleCap = lifecycleCap;
     }
 
+    /** The same operations acting for another tenant. */
+    RuntimeOperations as(String tenant) {
+        if (tenant.equals(identity.accountId())) {
+            return this;
+        }
+        return new RuntimeOperations(store, new AwsIdentity(identity.region(), tenant), idempotency, resolver, directory,
+                artifacts, background, clock, lifecycleFloor, lifecycleCap);
+    }
+
+    private String tenant() {
+        return identity.accountId();
+    }
+
+    /** Idempotency records are per tenant: another tenant's token never replays this one's answer. */
+    private String operation(String name) {
+        return tenant() + " " + name;
+    }
+
     @Override
     public ControlReply create(JsonNode body) {
         RuntimeRequest request = RuntimeRequest.parse(body, true, lifecycleFloor, lifecycleCap);
         String name = request.name().orElseThrow();
-        return idempotency.once("CreateAgentRuntime", request.clientToken(), withoutToken(body), tx -> {
-            tx.runtimeNamed(name).ifPresent(existing -> {
+        return idempotency.once(operation("CreateAgentRuntime"), request.clientToken(), withoutToken(body), tx -> {
+            tx.runtimeNamed(tenant(), name).ifPresent(existing -> {
                 throw ApiException.conflict("An agent runtime named " + name + " already exists (" + existing.id() + ")");
             });
-            if (tx.runtimeCount() >= MAX_RUNTIMES) {
+            if (tx.runtimeCount(tenant()) >= MAX_RUNTIMES) {
                 throw ApiException.quotaExceeded("Agent runtimes limit exceeded: " + MAX_RUNTIMES + " per account");
             }
             Instant now = now();
             String id = ResourceIds.of(name);
-            StoredRuntime created = tx.insertRuntime(new StoredRuntime(0, id, name, identity.runtimeArn(id),
+            StoredRuntime created = tx.insertRuntime(new StoredRuntime(0, id, tenant(), name, identity.runtimeArn(id),
                     Status.CREATING, Optional.empty(), 1, request.tags(), now, now));
             tx.insertVersion(new StoredVersion(id, 1, Status.CREATING, Optional.empty(),
                     Json.writeString(request.config()), Optional.empty(), now));
@@ -93,7 +114,7 @@ final class RuntimeOperations implements RuntimeApi {
     @Override
     public ControlReply get(String runtimeId, Optional<String> version) {
         return store.transaction(tx -> {
-            StoredRuntime runtime = runtime(tx, runtimeId);
+            StoredRuntime runtime = runtime(tx, tenant(), runtimeId);
             int number = version.isPresent() ? versionNumber(version.get(), "version") : runtime.latestVersion();
             StoredVersion stored = version(tx, runtime, number);
             return ControlReply.ok(views.runtime(runtime, stored, version.isPresent()));
@@ -103,8 +124,8 @@ final class RuntimeOperations implements RuntimeApi {
     @Override
     public ControlReply update(String runtimeId, JsonNode body) {
         RuntimeRequest request = RuntimeRequest.parse(body, false, lifecycleFloor, lifecycleCap);
-        return idempotency.once("UpdateAgentRuntime " + runtimeId, request.clientToken(), withoutToken(body), tx -> {
-            StoredRuntime current = runtime(tx, runtimeId);
+        return idempotency.once(operation("UpdateAgentRuntime " + runtimeId), request.clientToken(), withoutToken(body), tx -> {
+            StoredRuntime current = runtime(tx, tenant(), runtimeId);
             if (tx.versionCount(runtimeId) >= MAX_VERSIONS) {
                 throw ApiException.quotaExceeded("Versions limit exceeded: " + MAX_VERSIONS + " per agent runtime "
                         + "(delete old versions with DeleteAgentRuntime and a version)");
@@ -127,11 +148,11 @@ final class RuntimeOperations implements RuntimeApi {
     public ControlReply delete(String runtimeId, Optional<String> clientToken, Optional<String> version) {
         clientToken.ifPresent(RuntimeOperations::checkClientToken);
         OptionalInt number = version.isPresent() ? OptionalInt.of(versionNumber(version.get(), "version")) : OptionalInt.empty();
-        return idempotency.once("DeleteAgentRuntime " + runtimeId, clientToken, "version=" + version.orElse(""), tx -> {
+        return idempotency.once(operation("DeleteAgentRuntime " + runtimeId), clientToken, "version=" + version.orElse(""), tx -> {
             if (number.isPresent()) {
                 return deleteVersion(tx, runtimeId, number.getAsInt());
             }
-            runtime(tx, runtimeId);
+            runtime(tx, tenant(), runtimeId);
             tx.deleteRuntime(runtimeId);
             directory.changed();
             return new Write(ControlReply.accepted(Map.of("agentRuntimeId", runtimeId, "status", Status.DELETING)), () -> {
@@ -142,7 +163,7 @@ final class RuntimeOperations implements RuntimeApi {
     }
 
     private Write deleteVersion(Transaction tx, String runtimeId, int version) {
-        StoredRuntime runtime = runtime(tx, runtimeId);
+        StoredRuntime runtime = runtime(tx, tenant(), runtimeId);
         version(tx, runtime, version);
         List<String> users = tx.endpoints(runtimeId, 0, Integer.MAX_VALUE).stream()
                 .filter(e -> e.targetVersion() == version
@@ -164,7 +185,7 @@ final class RuntimeOperations implements RuntimeApi {
     public ControlReply list(Optional<String> maxResults, Optional<String> nextToken) {
         Page page = Page.of("runtimes", maxResults, nextToken);
         return store.transaction(tx -> {
-            List<StoredRuntime> runtimes = tx.runtimes(page.after(), page.size() + 1);
+            List<StoredRuntime> runtimes = tx.runtimes(tenant(), page.after(), page.size() + 1);
             var items = new ArrayList<Map<String, Object>>();
             for (StoredRuntime runtime : runtimes.subList(0, Math.min(page.size(), runtimes.size()))) {
                 items.add(views.summary(runtime, version(tx, runtime, runtime.latestVersion()), false));
@@ -182,7 +203,7 @@ final class RuntimeOperations implements RuntimeApi {
     public ControlReply listVersions(String runtimeId, Optional<String> maxResults, Optional<String> nextToken) {
         Page page = Page.of("versions", maxResults, nextToken);
         return store.transaction(tx -> {
-            StoredRuntime runtime = runtime(tx, runtimeId);
+            StoredRuntime runtime = runtime(tx, tenant(), runtimeId);
             // Newest first; the token holds the last version seen, so the next page starts just below it.
             int below = page.after() == 0 ? Integer.MAX_VALUE : (int) page.after();
             List<StoredVersion> versions = tx.versions(runtimeId, below, page.size() + 1);
@@ -199,8 +220,9 @@ final class RuntimeOperations implements RuntimeApi {
         });
     }
 
-    static StoredRuntime runtime(Transaction tx, String runtimeId) {
-        return tx.runtime(runtimeId).orElseThrow(() -> ApiException.notFound("Agent runtime " + runtimeId + " not found"));
+    /** The tenant's runtime; another tenant's is not found, with the very message of one that does not exist. */
+    static StoredRuntime runtime(Transaction tx, String tenant, String runtimeId) {
+        return tx.runtime(tenant, runtimeId).orElseThrow(() -> ApiException.notFound("Agent runtime " + runtimeId + " not found"));
     }
 
     static StoredVersion version(Transaction tx, StoredRuntime runtime, int version) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.Json;
+import io.hearth.auth.JwtAuthorizerConfig;
 import io.hearth.deployment.HearthTags;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +90,17 @@ record RuntimeRequest(
                                 true, 1, 20, 1, 256, HEADER)
                         .ifPresent(list -> config.putObject("requestHeaderConfiguration")
                                 .set("requestHeaderAllowlist", Json.mapper().valueToTree(list))));
+        checks.object(body, "metadataConfiguration", "metadataConfiguration", false).ifPresent(metadata -> {
+            JsonNode v2 = metadata.get("requireMMDSV2");
+            if (v2 == null || v2.isNull()) {
+                checks.fail("metadataConfiguration.requireMMDSV2",
+                        "Member 'metadataConfiguration.requireMMDSV2' is required (expected: true or false)");
+            } else if (!v2.isBoolean()) {
+                checks.fail("metadataConfiguration.requireMMDSV2", v2, "Member must be a boolean");
+            } else {
+                config.putObject("metadataConfiguration").put("requireMMDSV2", v2.booleanValue());
+            }
+        });
         Map<String, String> tags = create
                 ? checks.map(body, "tags", "tags", 50, 1, 128, 256, TAG).orElse(Map.of())
                 : Map.of();
@@ -197,6 +209,15 @@ record RuntimeRequest(
             checks.strings(j, "allowedAudience", path + ".allowedAudience", false, 1, 255, 1, 255, null);
             checks.strings(j, "allowedClients", path + ".allowedClients", false, 1, 255, 1, 255, null);
             checks.strings(j, "allowedScopes", path + ".allowedScopes", false, 1, 255, 1, 255, SCOPE);
+            if (checks.ok()) {
+                // The whole authorizer, custom claims included, as the data plane will read it: a rule that could
+                // never match is refused here, not at the first call.
+                try {
+                    JwtAuthorizerConfig.fromJson(j);
+                } catch (ApiException e) {
+                    checks.fail(path, e.getMessage());
+                }
+            }
         });
         return given;
     }

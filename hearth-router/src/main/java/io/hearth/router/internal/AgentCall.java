@@ -1,5 +1,7 @@
 package io.hearth.router.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import io.hearth.api.ApiException;
 import io.hearth.api.AwsHeaders;
 import io.hearth.http.Replies;
@@ -10,9 +12,14 @@ import io.hearth.session.Exchange;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpHeader;
@@ -21,6 +28,8 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One proxied exchange, named by leg: caller→proxy (the caller's request), proxy→agent (a Jetty client request
@@ -28,28 +37,65 @@ import org.eclipse.jetty.util.Callback;
  * (the caller's response). Bytes move only when the receiving side has taken the previous chunk: the caller
  * can never make Hearth buffer a body, and neither can the agent. Whoever first learns the outcome (the
  * agent's response headers, or a failure before them) owns the caller's response; the other side stands down.
+ *
+ * <p>A call given a {@link Retry} sends the caller's request once more, on a fresh sandbox of the same session, when
+ * the agent proved gone before a byte of the request was sent to it: no connection was made, nothing of the body was
+ * pulled, and nothing was answered yet. Once any of that happened it never does, since the agent may have acted on
+ * what it got.
  */
 public final class AgentCall {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentCall.class);
     private static final int ERROR_BODY_BYTES = 4096;
 
     private final Request callerRequest;
     private final Response callerResponse;
     private final Callback callerCallback;
     private final Exchange session;
+    private final Optional<Retry> retry;
     private final AtomicBoolean responding = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
+    /** Set once the agent request has a connection and starts going out: from then on, never retried. */
+    private final AtomicBoolean begun = new AtomicBoolean();
     private org.eclipse.jetty.client.Request agentRequest;
+    private AgentRequestBody body;
+    private Consumer<Exchange> sendAgain;
+
+    /**
+     * How a request whose agent was gone gets a fresh sandbox: {@code fresh} ends the gone exchange's session and
+     * opens the same session id anew (it blocks, on {@code executor}); {@code errors} turns what it throws into the
+     * caller's answer.
+     */
+    public record Retry(Executor executor, Function<Exchange, Exchange> fresh, Function<RuntimeException, ApiException> errors) {
+        public Retry {
+            requireNonNull(executor, "executor");
+            requireNonNull(fresh, "fresh");
+            requireNonNull(errors, "errors");
+        }
+    }
 
     public AgentCall(Request callerRequest, Response callerResponse, Callback callerCallback, Exchange session) {
+        this(callerRequest, callerResponse, callerCallback, session, Optional.empty());
+    }
+
+    public AgentCall(Request callerRequest, Response callerResponse, Callback callerCallback, Exchange session, Retry retry) {
+        this(callerRequest, callerResponse, callerCallback, session, Optional.of(retry));
+    }
+
+    private AgentCall(Request callerRequest, Response callerResponse, Callback callerCallback, Exchange session,
+            Optional<Retry> retry) {
         this.callerRequest = callerRequest;
         this.callerResponse = callerResponse;
         this.callerCallback = callerCallback;
         this.session = session;
+        this.retry = retry;
     }
 
     /** Sends the proxy→agent request; returns at once, the rest happens as bytes arrive. */
     public void start(HttpClient client, Deployment deployment, HttpMethod method, String path,
             String accept, String requestId, AgentRequestBody body, AgentTimeouts timeouts) {
+        this.body = body;
+        this.sendAgain = fresh -> new AgentCall(callerRequest, callerResponse, callerCallback, fresh)
+                .start(client, deployment, method, path, accept, requestId, body, timeouts);
         agentRequest = client.newRequest(session.agent().getHostString(), session.agent().getPort())
                 .method(method)
                 .path(path)
@@ -58,9 +104,11 @@ public final class AgentCall {
                 .headers(headers -> {
                     headers.remove(HttpHeader.USER_AGENT);
                     headers.remove(HttpHeader.ACCEPT_ENCODING);
-                    AgentHeaders.toAgent(callerRequest.getHeaders(), deployment, session.sessionId(), requestId, headers);
+                    AgentHeaders.toAgent(callerRequest.getHeaders(), deployment, session.sessionId(), requestId,
+                            Optional.ofNullable((String) callerRequest.getAttribute(CallerAuth.WORKLOAD_TOKEN)), headers);
                     headers.put(HttpHeader.ACCEPT, accept);
                 })
+                .onRequestBegin(request -> begun.set(true))
                 .onResponseContentSource(this::agentResponded);
         if (body != null) {
             agentRequest.body(body);
@@ -104,9 +152,57 @@ public final class AgentCall {
 
     /** The proxy→agent exchange is over; a failure that came before any response is reported here. */
     private void agentCompleted(Result result) {
-        if (result.isFailed() && responding.compareAndSet(false, true)) {
-            replyError(describe(result.getFailure()));
+        if (!result.isFailed()) {
+            return;
         }
+        Throwable failure = result.getFailure();
+        if (retry.isPresent() && !begun.get() && (body == null || body.untouched()) && AgentGone.before(failure)
+                && responding.compareAndSet(false, true)) {
+            retryOnFreshSandbox(retry.get(), failure);
+            return;
+        }
+        if (body != null && body.untouched()) {
+            body.abandon(failure); // as a failed send fails a body it pulled from
+        }
+        if (responding.compareAndSet(false, true)) {
+            replyError(describe(failure));
+        }
+    }
+
+    /**
+     * Nothing of the request reached an agent and nothing of the answer reached the caller: the same request goes
+     * to a fresh sandbox of the same session, once (that call has no retry of its own).
+     */
+    private void retryOnFreshSandbox(Retry retry, Throwable failure) {
+        LOG.info("session {}: the agent of sandbox {} at {} was gone before the request reached it ({}); sending it"
+                + " to a fresh sandbox", session.sessionId(), session.sandboxId(), session.agent(), failure.toString());
+        try {
+            retry.executor().execute(() -> {
+                Exchange fresh;
+                try {
+                    fresh = retry.fresh().apply(session);
+                } catch (RuntimeException e) {
+                    giveUp(retry.errors().apply(e));
+                    return;
+                }
+                try {
+                    sendAgain.accept(fresh);
+                } catch (RuntimeException e) {
+                    fresh.close();
+                    giveUp(retry.errors().apply(e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            giveUp(new ApiException.Throttling("Rate exceeded: too many data-plane requests waiting; retry later ("
+                    + e.getMessage() + ")"));
+        }
+    }
+
+    private void giveUp(ApiException error) {
+        if (body != null) {
+            body.abandon(error);
+        }
+        replyError(error);
     }
 
     private void streamFailed(Throwable failure) {

@@ -3,6 +3,7 @@ package io.hearth.router.internal;
 import io.hearth.api.AwsHeaders;
 import io.hearth.deployment.Deployment;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.eclipse.jetty.http.HttpField;
@@ -16,6 +17,10 @@ import org.eclipse.jetty.http.HttpHeader;
  * response models, plus Content-Length and Cache-Control.
  */
 public final class AgentHeaders {
+    /** The workload access token's two names (the agent SDKs read either); only Hearth sets them. */
+    public static final String WORKLOAD_ACCESS_TOKEN = "WorkloadAccessToken";
+    public static final String IDENTITY_WAT = "X-Amz-Bedrock-AgentCore-Identity-WAT";
+
     private static final Set<String> PASSED_TO_AGENT = lower(
             AwsHeaders.USER_ID,
             AwsHeaders.MCP_SESSION_ID,
@@ -31,7 +36,7 @@ public final class AgentHeaders {
     private static final Set<String> NEVER = lower(
             "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization", "TE",
             "Trailer", "Transfer-Encoding", "Upgrade", "Host", "Content-Length", "Expect", "Cookie",
-            AwsHeaders.SESSION_ID, AwsHeaders.AGENT_REQUEST_ID);
+            AwsHeaders.SESSION_ID, AwsHeaders.AGENT_REQUEST_ID, WORKLOAD_ACCESS_TOKEN, IDENTITY_WAT);
 
     private static final Set<String> PASSED_TO_CALLER = lower(
             AwsHeaders.MCP_SESSION_ID,
@@ -48,6 +53,12 @@ public final class AgentHeaders {
     /** The headers of the proxy→agent request, beyond Content-Type, Accept and framing. */
     public static void toAgent(HttpFields caller, Deployment deployment, String sessionId, String requestId,
             HttpFields.Mutable agent) {
+        toAgent(caller, deployment, sessionId, requestId, Optional.empty(), agent);
+    }
+
+    /** The same, with the workload access token Hearth minted for the call (a caller's own is never forwarded). */
+    public static void toAgent(HttpFields caller, Deployment deployment, String sessionId, String requestId,
+            Optional<String> workloadToken, HttpFields.Mutable agent) {
         Set<String> allowed = deployment.forwardedHeaders();
         for (HttpField field : caller) {
             String name = field.getLowerCaseName();
@@ -62,6 +73,10 @@ public final class AgentHeaders {
         }
         agent.put(AwsHeaders.SESSION_ID, sessionId);
         agent.put(AwsHeaders.AGENT_REQUEST_ID, requestId);
+        workloadToken.ifPresent(token -> {
+            agent.put(WORKLOAD_ACCESS_TOKEN, token);
+            agent.put(IDENTITY_WAT, token);
+        });
     }
 
     /** Copies the agent's modeled response headers to the caller. */

@@ -4,6 +4,7 @@ import io.hearth.api.ApiException;
 import io.hearth.api.FieldError;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.io.Content;
 
@@ -11,12 +12,17 @@ import org.eclipse.jetty.io.Content;
  * The caller's body as the proxy→agent request's content: read chunk by chunk only as the agent connection
  * can take it (so a slow agent slows the caller, and nothing is held whole), counted against the payload limit
  * while it streams. The first chunk may be read ahead to decide the Content-Type (see {@link ContentNegotiation}).
+ *
+ * <p>The agent leg pulls the body only once its connection is up. Until it has, the body is untouched (a read-ahead
+ * chunk is still held here) and may be sent on another agent call: a failure before then leaves the caller's body
+ * as it is, and whoever gives up on it calls {@link #abandon}.
  */
 public final class AgentRequestBody implements Request.Content {
     private final Content.Source caller;
     private final long limit;
     private final long declaredLength;
     private final String contentType;
+    private final AtomicBoolean pulled = new AtomicBoolean();
     private Content.Chunk readAhead;
     private long seen;
 
@@ -58,6 +64,7 @@ public final class AgentRequestBody implements Request.Content {
 
     @Override
     public Content.Chunk read() {
+        pulled.set(true);
         Content.Chunk chunk = readAhead;
         if (chunk != null) {
             readAhead = null;
@@ -73,6 +80,7 @@ public final class AgentRequestBody implements Request.Content {
 
     @Override
     public void demand(Runnable demandCallback) {
+        pulled.set(true);
         if (readAhead != null) {
             demandCallback.run();
             return;
@@ -82,6 +90,25 @@ public final class AgentRequestBody implements Request.Content {
 
     @Override
     public void fail(Throwable failure) {
+        if (pulled.get()) {
+            caller.fail(failure);
+        }
+        // Untouched: kept whole for another agent call, or abandoned by the call that gives up.
+    }
+
+    /** True while no agent call has pulled anything of the body: it can still be sent whole on another call. */
+    public boolean untouched() {
+        return !pulled.get();
+    }
+
+    /** No agent call will send the body: fails the caller's body as a failed send would, and lets go of what is held. */
+    public void abandon(Throwable failure) {
+        pulled.set(true);
+        Content.Chunk held = readAhead;
+        readAhead = null;
+        if (held != null) {
+            held.release();
+        }
         caller.fail(failure);
     }
 

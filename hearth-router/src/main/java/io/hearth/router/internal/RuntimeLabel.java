@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code {agentRuntimeArn}} path label: a full runtime ARN, or a runtime id with {@code accountId} in the
- * query (docs/wire-contract.md §2). Returns the runtime id once the ARN's region and account are this Hearth's.
+ * query (docs/wire-contract.md §2). Returns the runtime id once the ARN's region is this Hearth's and its account the
+ * caller's tenant. Another account reads as a runtime that does not exist: the same 404, the same message.
  */
 public final class RuntimeLabel {
     private static final Pattern ARN = Pattern.compile(
@@ -19,16 +20,24 @@ public final class RuntimeLabel {
 
     private RuntimeLabel() {}
 
+    /** For a caller of the server's own account. */
     public static String runtimeId(String label, Optional<String> accountId, AwsIdentity identity) {
+        return runtimeId(label, accountId, identity, identity.accountId());
+    }
+
+    public static String runtimeId(String label, Optional<String> accountId, AwsIdentity identity, String tenant) {
         if (label.startsWith("arn:")) {
             Matcher arn = ARN.matcher(label);
             if (!arn.matches()) {
                 throw invalid("agentRuntimeArn", "agentRuntimeArn: " + label
                         + " (expected: arn:aws:bedrock-agentcore:<region>:<12-digit account>:runtime/<runtime id>)");
             }
-            if (!arn.group(2).equals(identity.region()) || !arn.group(3).equals(identity.accountId())) {
+            if (!arn.group(2).equals(identity.region())) {
                 throw ApiException.notFound("No agent runtime " + label + " here: this Hearth serves region "
-                        + identity.region() + ", account " + identity.accountId());
+                        + identity.region());
+            }
+            if (!arn.group(3).equals(tenant)) {
+                throw unknown(arn.group(4));
             }
             return arn.group(4);
         }
@@ -41,11 +50,15 @@ public final class RuntimeLabel {
         if (!ACCOUNT.matcher(account).matches()) {
             throw invalid("accountId", "accountId: " + account + " (expected: 12 digits)");
         }
-        if (!account.equals(identity.accountId())) {
-            throw ApiException.notFound("No agent runtime " + label + " in account " + account
-                    + ": this Hearth serves account " + identity.accountId());
+        if (!account.equals(tenant)) {
+            throw unknown(label);
         }
         return label;
+    }
+
+    /** Exactly what the control plane answers for a runtime id it does not know. */
+    private static ApiException unknown(String runtimeId) {
+        return ApiException.notFound("Agent runtime " + runtimeId + " not found");
     }
 
     private static ApiException invalid(String field, String message) {

@@ -39,6 +39,10 @@ final class DriverLifecycle {
         /** Completes when the sandbox's processes have ended, before its teardown. */
         CompletableFuture<?> processExit();
 
+        /** False once the process the driver launched has exited, before the teardown and {@link #exit()}. */
+        @Override
+        boolean isAlive();
+
         /** Kills whatever of the sandbox still runs; returns once it is killed or a bounded wait passed. */
         void forceStop();
     }
@@ -106,7 +110,7 @@ final class DriverLifecycle {
             signallers.shutdownNow();
         }
         awaitStarts(deadline);
-        List<String> left = all.stream().filter(Sandbox::isAlive).map(Sandbox::id).toList();
+        List<String> left = all.stream().filter(s -> !s.exit().isDone()).map(Sandbox::id).toList();
         if (!left.isEmpty()) {
             LOG.warn("{} driver closed after {} ms with the teardown of {} still running; reclaim at the next start"
                     + " removes what it leaves", driver, CLOSE_DEADLINE.toMillis(), left);

@@ -1,5 +1,6 @@
 package io.hearth.sandbox.internal;
 
+import io.hearth.sandbox.MetadataRoute;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -38,6 +39,7 @@ final class EgressFirewall {
      */
     static synchronized void install() {
         HostCommand.check(List.of("nft", "-f", "-"), ruleset(resolvers()));
+        MetadataNat.install();
         // Each live sandbox's /30 is more specific than this; without it a connection to a sandbox that has just
         // ended would follow the default route off the host, to whatever the network has at that private address.
         HostCommand.check("ip", "route", "replace", "unreachable", SandboxNetwork.RANGE);
@@ -61,6 +63,10 @@ final class EgressFirewall {
                 "  chain input {",
                 "    type filter hook input priority filter - 10; policy accept;",
                 "    iifname \"hearth*\" ct state established,related accept",
+                // The metadata route (MetadataNat): only connections translated from the metadata address, and only
+                // from the source address routed to the veth they arrived on, so a sandbox cannot pass as another.
+                "    iifname \"hearth*\" ct status dnat ct original ip daddr " + MetadataRoute.METADATA_ADDRESS.getHostAddress()
+                        + " meta l4proto tcp ct original proto-dst 80 fib saddr . iif oif exists accept",
                 "    iifname \"hearth*\" drop",
                 "  }",
                 "  chain forward {",

@@ -10,6 +10,7 @@ import io.hearth.sandbox.SandboxException;
 import io.hearth.sandbox.SandboxSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,9 @@ abstract class IsolatedDriver implements SandboxDriver {
     final CgroupLayout cgroups;
     final Duration stopGrace;
     private final Map<String, IsolatedSandbox> running = new ConcurrentHashMap<>();
+    /** Sandboxes by source address, and the host interface of those with a metadata route, from before spawn to teardown. */
+    private final Map<InetAddress, String> byAddress = new ConcurrentHashMap<>();
+    private final Map<String, String> metadataInterfaces = new ConcurrentHashMap<>();
     private final NetworkPool networks = new NetworkPool(2);
     private final DriverLifecycle lifecycle = new DriverLifecycle(name());
 
@@ -131,6 +136,11 @@ abstract class IsolatedDriver implements SandboxDriver {
             cgroup = cgroups.create(name(), id, spec.limits(), hostTaskLimit(spec.limits()));
             long t1 = System.nanoTime();
             Mounts.mountWorkspace(workspace, spec.limits().workspaceBytes(), uid);
+            if (spec.metadata().isPresent()) {
+                MetadataNat.map(network.hostInterface(), spec.metadata().get());
+                metadataInterfaces.put(id, network.hostInterface());
+            }
+            byAddress.put(network.sandboxAddress(), id);
             long t2 = System.nanoTime();
             var launch = new Launch(dir, workspace, network, cgroup, uid);
             // From /, with PATH alone: the sandbox's init inherits both, and a host path would tell the agent where it is.
@@ -175,11 +185,21 @@ abstract class IsolatedDriver implements SandboxDriver {
 
     /** Removes, in order, what a sandbox held once its processes are gone. The network slot lock stays with the caller. */
     void release(String id, Path dir, SandboxCgroup cgroup, int slot) {
+        byAddress.values().remove(id);
+        String metadataInterface = metadataInterfaces.remove(id);
+        if (metadataInterface != null) {
+            MetadataNat.unmap(metadataInterface);
+        }
         removeRuntimeState(id);
         cgroup.remove();
         Mounts.unmountUnder(dir);
         SandboxNetwork.destroy(slot);
         ProcessTree.deleteRecursively(dir);
+    }
+
+    @Override
+    public final Optional<String> sandboxAt(InetAddress source) {
+        return Optional.ofNullable(byAddress.get(source));
     }
 
     @Override

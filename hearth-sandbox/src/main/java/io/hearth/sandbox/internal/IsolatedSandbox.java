@@ -99,6 +99,16 @@ final class IsolatedSandbox implements DriverLifecycle.Stoppable {
         return exit;
     }
 
+    /**
+     * The launcher's exit, not the teardown's end. Under bwrap it follows the agent's at once (bwrap's init ends with
+     * the agent it started, and bwrap with it); runsc run returns once the container's process has ended and runsc
+     * has removed the container, the first the host can tell of it.
+     */
+    @Override
+    public boolean isAlive() {
+        return launcher.isAlive();
+    }
+
     @Override
     public Optional<SandboxUsage> usage() {
         return exit.isDone() ? Optional.empty() : cgroup.usage();

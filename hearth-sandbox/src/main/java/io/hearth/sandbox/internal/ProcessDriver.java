@@ -245,6 +245,12 @@ public final class ProcessDriver implements SandboxDriver {
             return exit;
         }
 
+        /** The agent is the process itself (setsid execs it): its exit, not the teardown's end. */
+        @Override
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
         @Override
         public boolean requestStop() {
             if (!stopRequested.compareAndSet(false, true) || !process.isAlive()) {

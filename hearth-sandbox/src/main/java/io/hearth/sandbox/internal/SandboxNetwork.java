@@ -1,5 +1,6 @@
 package io.hearth.sandbox.internal;
 
+import io.hearth.sandbox.MetadataRoute;
 import io.hearth.sandbox.NetworkMode;
 import io.hearth.sandbox.SandboxException;
 import java.io.IOException;
@@ -98,6 +99,8 @@ record SandboxNetwork(int slot, NetworkMode mode) {
         if (mode == NetworkMode.PUBLIC) {
             inside.add("route add default via " + hostIp);
         }
+        // Also for NONE: the host translates it to Hearth's metadata listener, or drops it (EgressFirewall).
+        inside.add("route add " + MetadataRoute.METADATA_ADDRESS.getHostAddress() + "/32 via " + hostIp);
         HostCommand.check(List.of("ip", "-batch", "-"), hostSide);
         HostCommand.check(List.of("ip", "-n", netns(), "-batch", "-"), String.join("\n", inside) + "\n");
     }

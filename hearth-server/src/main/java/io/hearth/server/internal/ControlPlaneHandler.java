@@ -1,7 +1,9 @@
 package io.hearth.server.internal;
 
 import io.hearth.api.ApiException;
+import io.hearth.api.ErrorType;
 import io.hearth.api.FieldError;
+import io.hearth.auth.Principal;
 import io.hearth.control.ControlReply;
 import io.hearth.control.EndpointApi;
 import io.hearth.control.RuntimeApi;
@@ -11,6 +13,7 @@ import io.hearth.http.Replies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -21,18 +24,20 @@ import tools.jackson.databind.JsonNode;
 /**
  * Routes the eleven control-plane operations by method and path (docs/wire-contract.md §3; paths end with {@code /}, Lists
  * are POSTs with an empty body). Runs on a virtual thread: it blocks on the request body and on the store.
- * Paths it does not know return false so the next plane can claim them.
+ * Paths it does not know return false so the next plane can claim them. Every operation acts for the tenant of the
+ * request's principal.
  */
 public final class ControlPlaneHandler extends Handler.Abstract {
     /** Bodies are small configuration documents; 50 variables of 5,000 characters fit with room to spare. */
     private static final int MAX_BODY_BYTES = 1 << 20;
 
-    private final RuntimeApi runtimes;
-    private final EndpointApi endpoints;
+    private final Function<String, RuntimeApi> runtimesOf;
+    private final Function<String, EndpointApi> endpointsOf;
 
-    public ControlPlaneHandler(RuntimeApi runtimes, EndpointApi endpoints) {
-        this.runtimes = runtimes;
-        this.endpoints = endpoints;
+    /** @param runtimesOf the runtime operations acting for a tenant; {@code endpointsOf} likewise */
+    public ControlPlaneHandler(Function<String, RuntimeApi> runtimesOf, Function<String, EndpointApi> endpointsOf) {
+        this.runtimesOf = runtimesOf;
+        this.endpointsOf = endpointsOf;
     }
 
     @Override
@@ -46,6 +51,12 @@ public final class ControlPlaneHandler extends Handler.Abstract {
             throw ApiException.validation("Empty path segment in " + request.getHttpURI().getPath()
                     + " (expected: /runtimes/{agentRuntimeId}/...)", new FieldError("agentRuntimeId", "must not be empty"));
         }
+        if (!(request.getAttribute(Principal.REQUEST_ATTRIBUTE) instanceof Principal principal)) {
+            // The edge authenticates every control-plane request; a bearer token never passes it here.
+            throw new ApiException.NotAuthenticated(ErrorType.MISSING_AUTHENTICATION_TOKEN, "Missing Authentication Token");
+        }
+        RuntimeApi runtimes = runtimesOf.apply(principal.tenant());
+        EndpointApi endpoints = endpointsOf.apply(principal.tenant());
         String method = request.getMethod();
         Fields query = Request.extractQueryParameters(request);
         ControlReply reply = switch (path.size()) {

@@ -29,9 +29,11 @@ import org.eclipse.jetty.util.Fields;
  * Hearth's own API under {@code /hearth/v1}: what AgentCore's API has no words for.
  * <ul>
  *   <li>{@code GET /hearth/v1/health}: the server is up, and which isolation it runs</li>
- *   <li>{@code GET /hearth/v1/sessions?runtimeId=&sessionId=&state=live|ended}: sessions with their state and end reason</li>
+ *   <li>{@code GET /hearth/v1/sessions?runtimeId=&sessionId=&state=live|ended}: sessions with their state and end reason;
+ *       the caller's tenant's only, every tenant's for the root tenant</li>
  *   <li>{@code GET /hearth/v1/sessions/log?runtimeId=&sessionId=}: the agent log of a session's latest sandbox</li>
- *   <li>{@code GET /hearth/v1/quotas}: live sandboxes, cold starts, active sessions and rates, with their caps and refusals</li>
+ *   <li>{@code GET /hearth/v1/quotas}: live sandboxes, cold starts, active sessions and rates, with their caps and
+ *       refusals (the node's, so for the root tenant only)</li>
  *   <li>{@code PUT /hearth/v1/artifacts/<bucket>/<key>}: stores a code bundle (zip) where {@code codeConfiguration.code.s3} finds it</li>
  * </ul>
  */
@@ -44,10 +46,12 @@ public final class NativeApiHandler extends Handler.Abstract {
     private final String isolation;
     private final long maxArtifactBytes;
     private final Quotas quotas;
+    private final Tenancy tenancy;
 
     public NativeApiHandler(SessionManager sessions, Path artifactsDir, String isolation, long maxArtifactBytes,
-            Quotas quotas) {
+            Quotas quotas, String rootTenant) {
         this.quotas = quotas;
+        this.tenancy = new Tenancy(rootTenant, (tenant, runtimeId) -> false);
         this.sessions = sessions;
         this.artifactsDir = artifactsDir;
         this.isolation = isolation;
@@ -65,8 +69,9 @@ public final class NativeApiHandler extends Handler.Abstract {
         if (resource.equals("health") && method.equals("GET")) {
             Replies.json(response, 200, Map.of("status", "ok", "isolation", isolation), callback);
         } else if (resource.equals("sessions") && path.size() == 3 && method.equals("GET")) {
-            Replies.json(response, 200, Map.of("sessions", sessions(Request.extractQueryParameters(request))), callback);
+            Replies.json(response, 200, Map.of("sessions", sessions(request, Request.extractQueryParameters(request))), callback);
         } else if (resource.equals("quotas") && path.size() == 3 && method.equals("GET")) {
+            tenancy.checkRoot(Tenancy.caller(request), "The node's quotas");
             Replies.json(response, 200, QuotaSummary.view(quotas.snapshot()), callback);
         } else if (resource.equals("sessions") && path.size() == 4 && path.get(3).equals("log") && method.equals("GET")) {
             log(request, response, callback);
@@ -78,8 +83,9 @@ public final class NativeApiHandler extends Handler.Abstract {
         return true;
     }
 
-    private List<Map<String, Object>> sessions(Fields query) {
-        Predicate<SessionInfo> filter = s -> true;
+    private List<Map<String, Object>> sessions(Request request, Fields query) {
+        var caller = Tenancy.caller(request);
+        Predicate<SessionInfo> filter = s -> tenancy.sees(caller, s.tenant());
         String runtimeId = query.getValue("runtimeId");
         String sessionId = query.getValue("sessionId");
         String state = query.getValue("state");
@@ -103,6 +109,7 @@ public final class NativeApiHandler extends Handler.Abstract {
         view.put("endpointName", s.endpointName());
         view.put("version", s.version());
         view.put("sessionId", s.sessionId());
+        view.put("tenant", s.tenant());
         view.put("sandboxId", s.sandboxId());
         view.put("isolation", s.driver());
         s.agentAddress().ifPresent(a -> view.put("agentAddress", a));
@@ -126,7 +133,9 @@ public final class NativeApiHandler extends Handler.Abstract {
             String message = "runtimeId and sessionId: required query parameters";
             throw ApiException.validation(message, new FieldError("sessionId", message));
         }
-        SessionInfo session = sessions.find(s -> s.runtimeId().equals(runtimeId) && s.sessionId().equals(sessionId))
+        var caller = Tenancy.caller(request);
+        SessionInfo session = sessions.find(s -> s.runtimeId().equals(runtimeId) && s.sessionId().equals(sessionId)
+                        && tenancy.sees(caller, s.tenant()))
                 .orElseThrow(() -> ApiException.notFound("No session " + sessionId + " of runtime " + runtimeId));
         Path log = Path.of(session.logFile());
         if (!Files.isRegularFile(log)) {

@@ -34,9 +34,16 @@ public final class PoolApiHandler extends Handler.Abstract {
     private static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final PoolManager pools;
+    private final Tenancy tenancy;
 
-    public PoolApiHandler(PoolManager pools) {
+    /** @param tenancy a tenant other than the root sees and sets only its own runtimes' pools */
+    PoolApiHandler(PoolManager pools, Tenancy tenancy) {
         this.pools = pools;
+        this.tenancy = tenancy;
+    }
+
+    public PoolApiHandler(PoolManager pools, String rootTenant, java.util.function.BiPredicate<String, String> owns) {
+        this(pools, new Tenancy(rootTenant, owns));
     }
 
     @Override
@@ -46,11 +53,14 @@ public final class PoolApiHandler extends Handler.Abstract {
             return false;
         }
         String method = request.getMethod();
+        var caller = Tenancy.caller(request);
         if (path.size() == 3 && method.equals("GET")) {
             var body = new LinkedHashMap<String, Object>();
             body.put("maxPooled", pools.maxPooled());
             body.put("pooled", pools.pooled());
-            body.put("pools", pools.status().stream().map(PoolApiHandler::view).toList());
+            body.put("pools", pools.status().stream()
+                    .filter(p -> tenancy.isRoot(caller) || tenancy.owns().test(caller.tenant(), p.runtimeId()))
+                    .map(PoolApiHandler::view).toList());
             Replies.json(response, 200, body, callback);
             return true;
         }
@@ -58,6 +68,7 @@ public final class PoolApiHandler extends Handler.Abstract {
             throw ApiException.notFound("No pool operation at " + method + " " + request.getHttpURI().getPath()
                     + " (expected: /hearth/v1/pools/<runtimeId>/<endpoint>)");
         }
+        tenancy.checkRuntime(caller, path.get(3));
         var key = new PoolKey(path.get(3), path.get(4));
         Object reply = switch (path.size() == 6 ? path.get(5) + " " + method : method) {
             case "GET" -> view(pools.status(key).orElseThrow(() -> ApiException.notFound("No pool for " + key)));

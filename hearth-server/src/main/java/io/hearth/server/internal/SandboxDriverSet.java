@@ -52,6 +52,17 @@ public final class SandboxDriverSet implements AutoCloseable {
         }
     }
 
+    /** The sandbox, of any open driver, whose connections come from {@code source}. */
+    public java.util.Optional<String> sandboxAt(java.net.InetAddress source) {
+        for (SandboxDriver driver : open.values()) {
+            var id = driver.sandboxAt(source);
+            if (id.isPresent()) {
+                return id;
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /**
      * Removes what a previous run left, for every driver that has state on disk, whichever was the default then.
      * A driver that cannot run any more cannot clean up either: that is logged, loudly.

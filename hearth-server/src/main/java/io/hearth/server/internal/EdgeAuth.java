@@ -1,0 +1,176 @@
+package io.hearth.server.internal;
+
+import io.hearth.api.ApiException;
+import io.hearth.api.ErrorType;
+import io.hearth.auth.AuthException;
+import io.hearth.auth.Principal;
+import io.hearth.auth.SigV4Verifier;
+import io.hearth.auth.SignedRequest;
+import io.hearth.auth.Verification;
+import io.hearth.router.DataPlaneHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * Who a request comes from, decided before any handler sees it (docs/authentication.md). With SigV4 on, a request
+ * either carries a valid signature, and its {@link Principal} goes into {@link Principal#REQUEST_ATTRIBUTE}, or it is
+ * refused; the one exception is a bearer token on a data-plane path, left for the runtime's JWT authorizer (the data
+ * plane refuses a request without a principal). With authentication off, every request acts for the server's account.
+ */
+public final class EdgeAuth {
+    /** A body signed without {@code x-amz-content-sha256} is read whole before its signature is known; at most this. */
+    static final int MAX_DEFERRED_DATA_PLANE_BYTES = 1 << 20;
+    static final int MAX_DEFERRED_API_BYTES = 16 << 20;
+    /** Where the public keys of Hearth's workload access tokens are published. */
+    public static final String JWKS_PATH = "/hearth/v1/.well-known/jwks.json";
+
+    /** Exactly one is present: the verifier with SigV4 on, the principal every request gets with it off. */
+    private final Optional<SigV4Verifier> verifier;
+    private final Optional<Principal> anonymous;
+
+    private EdgeAuth(Optional<SigV4Verifier> verifier, Optional<Principal> anonymous) {
+        this.verifier = verifier;
+        this.anonymous = anonymous;
+    }
+
+    public static EdgeAuth sigV4(SigV4Verifier verifier) {
+        return new EdgeAuth(Optional.of(verifier), Optional.empty());
+    }
+
+    /** Authentication off: every request acts for {@code tenant}. */
+    public static EdgeAuth none(String tenant) {
+        return new EdgeAuth(Optional.empty(),
+                Optional.of(new Principal(tenant, Principal.Kind.ANONYMOUS, "anonymous", Optional.empty())));
+    }
+
+    /** What to do with a request. */
+    sealed interface Outcome {
+        /** Hand {@code request} (its body checked as it is read) on. */
+        record Proceed(Request request) implements Outcome {}
+
+        /** Read the body whole (at most {@code maxBytes}) and check the signature before anything acts on it. */
+        record ReadFirst(Verification verification, int maxBytes) implements Outcome {}
+    }
+
+    /** @throws ApiException the refusal, in the AWS shape */
+    Outcome admit(Request request) {
+        if (anonymous.isPresent()) {
+            request.setAttribute(Principal.REQUEST_ATTRIBUTE, anonymous.get());
+            return new Outcome.Proceed(request);
+        }
+        if (request.getMethod().equals("GET") && "/hearth/v1/health".equals(request.getHttpURI().getPath())) {
+            // Liveness probes (service managers, load balancers) carry no credentials; the answer reveals nothing.
+            return new Outcome.Proceed(request);
+        }
+        if (isOpenDocument(request)) {
+            // Public by nature: Hearth's token-verification keys, and where a JWT runtime's callers get a token.
+            return new Outcome.Proceed(request);
+        }
+        boolean dataPlane = isDataPlane(request);
+        if (dataPlane && isBearer(request)) {
+            return new Outcome.Proceed(request);
+        }
+        Verification verification;
+        try {
+            verification = verifier.orElseThrow().verify(signedRequest(request));
+        } catch (AuthException.MissingToken e) {
+            if (DataPlaneHandler.serves(request)) {
+                // No credentials at all: the runtime decides (a JWT runtime answers 401 with its challenge).
+                return new Outcome.Proceed(request);
+            }
+            throw e.toApiException();
+        } catch (AuthException e) {
+            throw e.toApiException();
+        }
+        if (verification.signatureDeferred()) {
+            int max = dataPlane ? MAX_DEFERRED_DATA_PLANE_BYTES : MAX_DEFERRED_API_BYTES;
+            if (request.getLength() > max) {
+                throw tooLargeToDefer(max);
+            }
+            return new Outcome.ReadFirst(verification, max);
+        }
+        request.setAttribute(Principal.REQUEST_ATTRIBUTE, verification.principal());
+        return new Outcome.Proceed(verification.payload().needsBody() ? new CheckedBody(request, verification.payload()) : request);
+    }
+
+    /** Blocks: reads the body whole, checks the signature over it, and serves it from memory to what comes next. */
+    Request readFirst(Request request, Outcome.ReadFirst deferred) {
+        byte[] body;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            body = in.readNBytes(deferred.maxBytes() + 1);
+        } catch (IOException e) {
+            throw ApiException.cannotParse("payload: the request body could not be read (" + e.getMessage() + ")");
+        }
+        if (body.length > deferred.maxBytes()) {
+            throw tooLargeToDefer(deferred.maxBytes());
+        }
+        try {
+            deferred.verification().payload().update(body, 0, body.length);
+            deferred.verification().payload().finish();
+        } catch (AuthException e) {
+            throw e.toApiException();
+        }
+        request.setAttribute(Principal.REQUEST_ATTRIBUTE, deferred.verification().principal());
+        return new BufferedBody(request, body);
+    }
+
+    private static ApiException tooLargeToDefer(int max) {
+        return new ApiException.NotAuthenticated(ErrorType.INVALID_SIGNATURE, "The request body is over " + max
+                + " bytes and its hash is not in x-amz-content-sha256, so its signature could only be checked after"
+                + " the whole body (expected: send x-amz-content-sha256 with the body's SHA-256, or UNSIGNED-PAYLOAD)");
+    }
+
+    /** The paths a runtime's callers use: the ones a JWT authorizer may guard. */
+    static boolean isDataPlane(Request request) {
+        String path = request.getHttpURI().getPath();
+        if (path == null || !path.startsWith("/runtimes/")) {
+            return false;
+        }
+        String[] segments = path.substring(1).split("/", -1);
+        return segments.length >= 3 && List.of("invocations", "stopruntimesession", "ws", "commands").contains(segments[2]);
+    }
+
+    /** {@code GET} of the JWKS of workload tokens, or of a runtime's protected-resource metadata. */
+    static boolean isOpenDocument(Request request) {
+        if (!request.getMethod().equals("GET")) {
+            return false;
+        }
+        String path = request.getHttpURI().getPath();
+        if (JWKS_PATH.equals(path)) {
+            return true;
+        }
+        if (path == null || !path.startsWith("/runtimes/")) {
+            return false;
+        }
+        String[] segments = path.substring(1).split("/", -1);
+        return segments.length == 5 && segments[2].equals("invocations") && segments[3].equals(".well-known")
+                && segments[4].equals("oauth-protected-resource");
+    }
+
+    private static boolean isBearer(Request request) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    static SignedRequest signedRequest(Request request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(field.getValue());
+        }
+        boolean body = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING) || request.getLength() > 0;
+        String query = request.getHttpURI().getQuery();
+        String path = request.getHttpURI().getPath();
+        return new SignedRequest(request.getMethod(), path == null || path.isEmpty() ? "/" : path,
+                query == null ? "" : query, headers, body ? SignedRequest.Body.STREAMED : SignedRequest.Body.NONE);
+    }
+}
