@@ -3,6 +3,7 @@ package io.hearth.cli;
 import io.hearth.api.Json;
 import io.hearth.cli.internal.HearthClient;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -48,15 +49,24 @@ final class KeysCommand {
         @Option(names = "--description", defaultValue = "", description = "What the key is for.")
         String description;
 
+        @Option(names = "--tenant", paramLabel = "ACCOUNT",
+                description = "The 12-digit account the key belongs to, which it creates and sees runtimes in. "
+                        + "Default: the server's account.")
+        String tenant;
+
         @Override
         JsonNode run(HearthClient client) {
-            return client.createKey(description);
+            if (tenant != null && !tenant.matches("\\d{12}")) {
+                throw new CliProblem("--tenant: " + tenant + " (expected: a 12-digit account id)");
+            }
+            return client.createKey(description, Optional.ofNullable(tenant));
         }
 
         @Override
         String table(JsonNode key) {
             return "access key id:     " + key.path("accessKeyId").asString() + "\n"
                     + "secret access key: " + key.path("secretAccessKey").asString() + "\n"
+                    + "account:           " + key.path("tenant").asString() + "\n"
                     + "(the secret is shown only now; keep it)\n";
         }
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.hearth.deployment.Deployments;
 import io.hearth.api.AwsIdentity;
+import io.hearth.control.internal.ArtifactLayout;
 import io.hearth.control.internal.ControlPlaneAssembly;
 import io.hearth.store.Store;
 import java.nio.file.Path;
@@ -21,9 +22,15 @@ public final class ControlPlane implements AutoCloseable {
     private final ControlPlaneAssembly parts;
     private final Store store;
 
+    /** Where a tenant's artifacts are stored: {@code <dataDir>/artifacts/<tenant>}, whose children are its buckets. */
+    public static Path artifactsOf(Path dataDir, String tenant) {
+        return ArtifactLayout.tenantDir(dataDir.toAbsolutePath().normalize().resolve("artifacts"), tenant);
+    }
+
     /**
-     * @param dataDir        artifacts are read from {@code <dataDir>/artifacts/<bucket>/<prefix>}; each version's code
-     *                       is unpacked under {@code <dataDir>/versions}
+     * @param dataDir        artifacts are read from {@code <dataDir>/artifacts/<tenant>/<bucket>/<prefix>}, the runtime
+     *                       owner's (an old layout's {@code <dataDir>/artifacts/<bucket>} is moved under the
+     *                       identity's account at start); each version's code is unpacked under {@code <dataDir>/versions}
      * @param lifecycleFloor the smallest idle timeout or max lifetime accepted (AgentCore: 60 s)
      * @param lifecycleCap   the largest (AgentCore: 28,800 s; an operator may raise it)
      * @param background     runs artifact resolution off the request thread

@@ -15,7 +15,9 @@ public enum QuotaKind {
     /** Live sessions per principal: 402. */
     PRINCIPAL_SESSIONS("principal-sessions"),
     /** InvokeAgentRuntime calls per second per principal: 429. */
-    PRINCIPAL_INVOCATION_RATE("principal-invocation-rate");
+    PRINCIPAL_INVOCATION_RATE("principal-invocation-rate"),
+    /** InvokeAgentRuntime calls per second across a tenant's endpoints, when the tenant has that limit: 429. */
+    TENANT_INVOCATION_RATE("tenant-invocation-rate");
 
     private final String wireName;
 

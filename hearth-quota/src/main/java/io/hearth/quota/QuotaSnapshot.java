@@ -28,7 +28,11 @@ public record QuotaSnapshot(Node node, List<Tenant> tenants, List<Endpoint> endp
             OptionalLong memoryBudgetBytes, int coldStartsRunning, int coldStartsWaiting, int maxColdStarts,
             int coldStartQueue) {}
 
-    public record Tenant(String tenant, int activeSessions, int maxActiveSessions) {}
+    /**
+     * @param maxActiveSessions the limit that applies: the tenant's own, or the server's
+     * @param own               the tenant's own limits; {@link TenantLimits#NONE} when it has none
+     */
+    public record Tenant(String tenant, int activeSessions, int maxActiveSessions, TenantLimits own) {}
 
     /** @param rate {@code invocations} or {@code newSessions} */
     public record Endpoint(EndpointKey key, String rate, RateLimit limit, long available) {}

@@ -13,6 +13,7 @@ import io.hearth.sandbox.SandboxDriver;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -41,7 +42,14 @@ public final class Quotas {
     private final ColdStartGate coldStarts;
     private final Map<QuotaKind, AtomicLong> refusals = new EnumMap<>(QuotaKind.class);
     private final Map<String, Boolean> tenantGauges = new ConcurrentHashMap<>();
+    private final Map<String, TenantLimits> tenantLimits = new ConcurrentHashMap<>();
+    private final RateLimiters<String> tenantInvocations;
     private volatile Optional<MeterRegistry> meters = Optional.empty();
+
+    /** A principal's rate bucket, once full, is dropped after this long unused. */
+    static final Duration PRINCIPAL_BUCKET_IDLE = Duration.ofMinutes(5);
+    /** The most principals' rate buckets held; past it, the longest idle are dropped. */
+    static final int MAX_PRINCIPAL_BUCKETS = 100_000;
 
     public Quotas(QuotaSettings settings, NodeMemory memory) {
         this(settings, memory, System::nanoTime);
@@ -52,7 +60,9 @@ public final class Quotas {
         requireNonNull(memory, "memory");
         this.invocations = new RateLimiters<>(nanoClock);
         this.newSessions = new RateLimiters<>(nanoClock);
-        this.principalInvocations = new RateLimiters<>(nanoClock);
+        // Principals come and go (a user id is the caller's to choose): their idle buckets are forgotten.
+        this.principalInvocations = RateLimiters.evicting(nanoClock, PRINCIPAL_BUCKET_IDLE, MAX_PRINCIPAL_BUCKETS);
+        this.tenantInvocations = new RateLimiters<>(nanoClock);
         long left = Math.max(0, memory.availableBytes() - settings.memoryReserveBytes());
         long budget = (long) Math.min(Long.MAX_VALUE / 2.0, left * settings.memoryOvercommit());
         String origin = "MemAvailable " + (memory.availableBytes() >> 20) + " MiB at start, less a reserve of "
@@ -79,6 +89,7 @@ public final class Quotas {
      * @throws QuotaRefusal.Throttled when the endpoint's rate is used up
      */
     public void checkInvocation(Caller caller, Deployment deployment) {
+        checkTenantInvocation(caller.tenant());
         if (caller.principal().isPresent() && settings.invocationsPerPrincipal().isPresent()) {
             RateLimit own = settings.invocationsPerPrincipal().get();
             if (!principalInvocations.tryTake(caller.principal().get(), own)) {
@@ -118,13 +129,15 @@ public final class Quotas {
      */
     public Lease admitSession(Caller caller) {
         Lease own = admitPrincipalSession(caller);
-        int limit = settings.activeSessionsPerTenant();
+        int limit = activeSessionsLimit(caller.tenant());
         registerTenant(caller.tenant());
         Lease tenant;
         try {
             tenant = activeSessions.acquire(caller.tenant(), limit, held -> new QuotaRefusal.Exceeded(QuotaKind.ACTIVE_SESSIONS,
                     "maxVms limit exceeded: account " + caller.tenant() + " has " + held + " of at most " + limit
-                            + " active sessions (--max-active-sessions); retry once a session ends"));
+                            + " active sessions (" + (tenantLimits(caller.tenant()).activeSessions().isPresent()
+                            ? "the tenant's " + TenantLimits.ACTIVE_SESSIONS : "--max-active-sessions")
+                            + "); retry once a session ends"));
         } catch (QuotaRefusal e) {
             own.close();
             throw count(e);
@@ -133,6 +146,51 @@ public final class Quotas {
             tenant.close();
             own.close();
         };
+    }
+
+    /**
+     * Replaces the tenant's own limits (an empty set removes them); the next request sees them. Sessions already held
+     * beyond a lowered limit go on; new ones wait until the tenant is under it.
+     */
+    public void setTenantLimits(String tenant, TenantLimits limits) {
+        requireNonNull(tenant, "tenant");
+        requireNonNull(limits, "limits");
+        if (limits.isEmpty()) {
+            tenantLimits.remove(tenant);
+        } else {
+            tenantLimits.put(tenant, limits);
+            registerTenant(tenant);
+        }
+        // A changed rate starts from a full bucket of the new size rather than the old one's leftovers.
+        tenantInvocations.removeIf(tenant::equals);
+    }
+
+    /** The tenant's own limits; {@link TenantLimits#NONE} when the server-wide ones apply. */
+    public TenantLimits tenantLimits(String tenant) {
+        return tenantLimits.getOrDefault(tenant, TenantLimits.NONE);
+    }
+
+    /** Every tenant with limits of its own. */
+    public Map<String, TenantLimits> allTenantLimits() {
+        return Map.copyOf(tenantLimits);
+    }
+
+    /** The active sessions the tenant may hold: its own limit, or the server's. */
+    public int activeSessionsLimit(String tenant) {
+        return tenantLimits(tenant).activeSessions().orElse(settings.activeSessionsPerTenant());
+    }
+
+    private void checkTenantInvocation(String tenant) {
+        OptionalInt perSecond = tenantLimits(tenant).invocationsPerSecond();
+        if (perSecond.isEmpty()) {
+            return;
+        }
+        int permits = perSecond.getAsInt();
+        if (permits == 0 || !tenantInvocations.tryTake(tenant, RateLimit.perSecond(permits, permits))) {
+            throw count(new QuotaRefusal.Throttled(QuotaKind.TENANT_INVOCATION_RATE, "Rate exceeded: account " + tenant
+                    + " makes at most " + permits + " InvokeAgentRuntime calls per second across its endpoints (the"
+                    + " tenant's " + TenantLimits.INVOCATIONS_PER_SECOND + ")"));
+        }
     }
 
     /** One live session of the caller's principal, when a per-principal limit is set and the principal known. */
@@ -197,6 +255,11 @@ public final class Quotas {
     }
 
     /** Forgets a deleted runtime's buckets. */
+    /** How many principals' rate buckets are held. */
+    int principalRateBuckets() {
+        return principalInvocations.size();
+    }
+
     public void forgetRuntime(String runtimeId) {
         invocations.removeIf(k -> k.runtimeId().equals(runtimeId));
         newSessions.removeIf(k -> k.runtimeId().equals(runtimeId));
@@ -227,8 +290,11 @@ public final class Quotas {
                 limited.limit(), limited.bucket().available())));
         endpoints.sort(Comparator.comparing((QuotaSnapshot.Endpoint e) -> e.key().runtimeId())
                 .thenComparing(e -> e.key().endpointName()).thenComparing(QuotaSnapshot.Endpoint::rate));
-        var tenants = activeSessions.all().entrySet().stream()
-                .map(e -> new QuotaSnapshot.Tenant(e.getKey(), e.getValue(), settings.activeSessionsPerTenant()))
+        var held = activeSessions.all();
+        tenantLimits.keySet().forEach(t -> held.putIfAbsent(t, 0));
+        var tenants = held.entrySet().stream()
+                .map(e -> new QuotaSnapshot.Tenant(e.getKey(), e.getValue(), activeSessionsLimit(e.getKey()),
+                        tenantLimits(e.getKey())))
                 .sorted(Comparator.comparing(QuotaSnapshot.Tenant::tenant))
                 .toList();
         var refused = new EnumMap<QuotaKind, Long>(QuotaKind.class);
@@ -280,6 +346,14 @@ public final class Quotas {
     private void tenantGauge(MeterRegistry registry, String tenant) {
         Gauge.builder("hearth.quota.sessions.active", activeSessions, c -> c.held(tenant))
                 .description("Live sessions per tenant").tag("tenant", tenant).register(registry);
+        Gauge.builder("hearth.quota.tenant.sessions.max", this, q -> q.activeSessionsLimit(tenant))
+                .description("Active sessions the tenant may hold: its own limit, or the server's").tag("tenant", tenant)
+                .register(registry);
+        Gauge.builder("hearth.quota.tenant.invocations.rate", this,
+                        q -> q.tenantLimits(tenant).invocationsPerSecond().isPresent()
+                                ? q.tenantLimits(tenant).invocationsPerSecond().getAsInt() : Double.NaN)
+                .description("The tenant's InvokeAgentRuntime calls per second across its endpoints; NaN when only the"
+                        + " endpoints' rates apply").tag("tenant", tenant).register(registry);
     }
 
     private <E extends QuotaRefusal> E count(E refusal) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +55,21 @@ class QuotasTest {
         assertThat(quotas.newSessionLimit(tags)).isEqualTo(RateLimit.perMinute(3, 1));
         assertThatThrownBy(() -> HearthTags.parse(Map.of(HearthTags.QUOTA_INVOCATIONS_PER_SECOND, "0")))
                 .hasMessageContaining("hearth:quota:invocationsPerSecond: 0");
+    }
+
+    @Test
+    void perPrincipalRateBucketsAreForgottenOnceIdleAndFull() {
+        var quotas = new Quotas(QuotaSettings.UNLIMITED.withPerPrincipal(OptionalInt.empty(),
+                Optional.of(RateLimit.perSecond(1, 2))), SIXTEEN_GIB, now::get);
+        Deployment d = deployment("a-0123456789", Map.of());
+        for (int i = 0; i < 1_000; i++) {
+            quotas.checkInvocation(Caller.of(d, "AKIDEXAMPLE/user-" + i), d);
+        }
+        assertThat(quotas.principalRateBuckets()).isEqualTo(1_000);
+
+        now.addAndGet(Quotas.PRINCIPAL_BUCKET_IDLE.toNanos());
+        quotas.checkInvocation(Caller.of(d, "AKIDEXAMPLE/back"), d);
+        assertThat(quotas.principalRateBuckets()).isEqualTo(1);
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.hearth.auth.WorkloadTokens;
 import io.hearth.server.internal.EdgeAuth;
 import io.hearth.server.internal.KeyRing;
 import io.hearth.server.internal.KeysApiHandler;
+import io.hearth.server.internal.TenantQuotasApiHandler;
 import io.hearth.server.internal.JwksHandler;
 import io.hearth.server.internal.MasterKey;
 import io.hearth.server.internal.RootKey;
@@ -139,6 +140,7 @@ public final class HearthServer implements AutoCloseable {
         closers.push(meters::close);
         var quotas = new Quotas(config.quotas(), NodeMemory.read());
         quotas.bindTo(meters);
+        TenantQuotasApiHandler.load(store, quotas);
         LOG.info("quotas: {}", QuotaSummary.of(quotas));
         // Every sandbox, a session's or a pool's, is counted against the node's cap from its start to its end.
         // Agents' AWS credentials for their runtime's role (docs/identity.md).
@@ -161,7 +163,7 @@ public final class HearthServer implements AutoCloseable {
         var workloadTokens = WorkloadTokens.loadOrCreate(data);
         var dataPlane = new DataPlaneHandler(control.deployments(), sessions, agentClient, config.identity(),
                 config.agentTimeouts(), config.maxPayloadBytes(), quotas, workloadTokens);
-        var nativeApi = new NativeApiHandler(sessions, data.resolve("artifacts"), driver.name(), 250L << 20, quotas,
+        var nativeApi = new NativeApiHandler(sessions, tenant -> ControlPlane.artifactsOf(data, tenant), driver.name(), 250L << 20, quotas,
                 account);
 
         jetty = new Server(serverThreads());
@@ -180,7 +182,7 @@ public final class HearthServer implements AutoCloseable {
         connector.setIdleTimeout(config.agentTimeouts().idle().toMillis());
         jetty.addConnector(connector);
         jetty.setHandler(new EdgeHandler(auth, dataPlane, List.of(new ControlPlaneHandler(control::runtimes, control::endpoints), new PoolApiHandler(pools, account, control::owns),
-                new MetricsHandler(meters), new KeysApiHandler(keys, account), new JwksHandler(workloadTokens), nativeApi)));
+                new MetricsHandler(meters), new KeysApiHandler(keys, account), new TenantQuotasApiHandler(store, quotas, account, Clock.systemUTC()), new JwksHandler(workloadTokens), nativeApi)));
         jetty.setErrorHandler(new AwsErrorHandler());
         jetty.setStopTimeout(2_000);
         jetty.start();

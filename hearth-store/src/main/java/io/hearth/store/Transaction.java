@@ -188,6 +188,28 @@ public final class Transaction {
         update("DELETE FROM access_keys WHERE id = ?", id);
     }
 
+    // ---- tenant quotas
+
+    /** Inserts the tenant's limits, or replaces its earlier ones. */
+    public void saveTenantQuotas(StoredTenantQuotas q) {
+        update("INSERT OR REPLACE INTO tenant_quotas (tenant, max_active_sessions, max_agents, max_versions_per_agent,"
+                + " max_endpoints_per_agent, max_invocations_per_second, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                q.tenant(), boxed(q.maxActiveSessions()), boxed(q.maxAgents()), boxed(q.maxVersionsPerAgent()),
+                boxed(q.maxEndpointsPerAgent()), boxed(q.maxInvocationsPerSecond()), q.updatedAt().toString());
+    }
+
+    public Optional<StoredTenantQuotas> tenantQuotas(String tenant) {
+        return one("SELECT * FROM tenant_quotas WHERE tenant = ?", Transaction::tenantQuotas, tenant);
+    }
+
+    public List<StoredTenantQuotas> allTenantQuotas() {
+        return many("SELECT * FROM tenant_quotas ORDER BY tenant", Transaction::tenantQuotas);
+    }
+
+    public void deleteTenantQuotas(String tenant) {
+        update("DELETE FROM tenant_quotas WHERE tenant = ?", tenant);
+    }
+
     // ---- idempotent writes
 
     public Optional<StoredReply> reply(String operation, String clientToken) {
@@ -225,6 +247,22 @@ public final class Transaction {
     private static StoredAccessKey accessKey(ResultSet rs) throws SQLException {
         return new StoredAccessKey(rs.getString("id"), rs.getString("tenant"), rs.getString("secret"),
                 rs.getInt("enabled") != 0, Instant.parse(rs.getString("created_at")), rs.getString("description"));
+    }
+
+    private static StoredTenantQuotas tenantQuotas(ResultSet rs) throws SQLException {
+        return new StoredTenantQuotas(rs.getString("tenant"), optionalInt(rs, "max_active_sessions"),
+                optionalInt(rs, "max_agents"), optionalInt(rs, "max_versions_per_agent"),
+                optionalInt(rs, "max_endpoints_per_agent"), optionalInt(rs, "max_invocations_per_second"),
+                Instant.parse(rs.getString("updated_at")));
+    }
+
+    private static OptionalInt optionalInt(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(value);
+    }
+
+    private static Integer boxed(OptionalInt value) {
+        return value.isPresent() ? value.getAsInt() : null;
     }
 
     private static StoredVersion version(ResultSet rs) throws SQLException {

@@ -2,6 +2,7 @@ package io.hearth.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.hearth.control.ControlPlane;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ public final class Agents {
         String name = "t" + NAMES.incrementAndGet() + "_" + example.replaceAll("[^a-zA-Z0-9]", "_");
         name = name.length() > 48 ? name.substring(0, 48) : name;
         String bucket = "test-artifacts";
-        copyTree(HearthExtension.repoRoot().resolve(example), dataDir.resolve("artifacts").resolve(bucket).resolve(name));
+        copyTree(HearthExtension.repoRoot().resolve(example), artifacts(dataDir).resolve(bucket).resolve(name));
         String finalName = name;
         CreateAgentRuntimeResponse created = clients.control().createAgentRuntime(r -> {
             r.agentRuntimeName(finalName)
@@ -92,6 +93,11 @@ public final class Agents {
 
     /** A deployed runtime. */
     public record Runtime(String id, String arn) {}
+
+    /** The root tenant's artifacts in a test server's data dir: its buckets are the children. */
+    public static Path artifacts(Path dataDir) {
+        return ControlPlane.artifactsOf(dataDir, Signed.ROOT_KEY.tenant());
+    }
 
     public static void copyTree(Path from, Path to) {
         try (Stream<Path> paths = Files.walk(from)) {

@@ -104,6 +104,32 @@ class CliTest {
     }
 
     @Test
+    void keysCreateWithATenantMakesAKeyThatDeploysIntoItsOwnAccount() throws Exception {
+        var rootEnv = new java.util.HashMap<>(Signed.serverEnvironment());
+        rootEnv.put("HEARTH_ENDPOINT", hearth.endpoint().toString());
+        var created = run(cli(rootEnv, "keys", "create", "--tenant", "111111111111", "--json"));
+        assertThat(created.exit()).as(created.output()).isZero();
+        var key = io.hearth.api.Json.tree(created.output().getBytes(StandardCharsets.UTF_8));
+        assertThat(key.path("tenant").asString()).isEqualTo("111111111111");
+        var bad = run(cli(rootEnv, "keys", "create", "--tenant", "42"));
+        assertThat(bad.exit()).isNotZero();
+        assertOneLineProblem(bad.output(), "hearth: --tenant: 42");
+
+        // The tenant's deploy uploads into its own artifacts and runs what it uploaded.
+        var env = Map.of("HEARTH_ENDPOINT", hearth.endpoint().toString(),
+                "HEARTH_ACCESS_KEY_ID", key.path("accessKeyId").asString(),
+                "HEARTH_SECRET_ACCESS_KEY", key.path("secretAccessKey").asString());
+        Path example = HearthExtension.repoRoot().resolve("examples/python-counter");
+        var deployed = run(cli(env, "deploy", example.toString(), "--name", "cli_tenant", "--entry", "agent.py"));
+        assertThat(deployed.exit()).as(deployed.output()).isZero();
+        String arn = deployed.output().lines().filter(l -> l.startsWith("READY: ")).findFirst().orElseThrow()
+                .substring("READY: ".length()).split(" ")[0];
+        assertThat(arn).contains(":111111111111:runtime/cli_tenant-");
+        var tenant = Clients.of(hearth.endpoint(), key.path("accessKeyId").asString(), key.path("secretAccessKey").asString());
+        assertThat(new Invoker(tenant.data(), arn).count(Invoker.newSessionId())).isEqualTo(1);
+    }
+
+    @Test
     void deployToAServerThatIsNotThereSaysSoAndFails() throws Exception {
         var result = run(cli(Map.of("HEARTH_ENDPOINT", "http://127.0.0.1:1"), "deploy",
                 HearthExtension.repoRoot().resolve("examples/python-counter").toString(), "--name", "nowhere", "--entry", "agent.py"));

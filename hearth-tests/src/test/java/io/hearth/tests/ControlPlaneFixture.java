@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.bedrockagentcorecontrol.model.ValidationE
 import tools.jackson.databind.JsonNode;
 
 /**
- * What the control-plane tests share: artifacts staged under {@code <dataDir>/artifacts/test-artifacts/<prefix>},
+ * What the control-plane tests share: artifacts staged under {@code <dataDir>/artifacts/000000000000/test-artifacts/<prefix>},
  * valid requests to start from, waits for asynchronous states, and the checks every AWS error must pass.
  * Everything goes through the real SDK clients; nothing here looks inside the server.
  */
@@ -60,9 +60,9 @@ final class ControlPlaneFixture {
         return stem + "_" + NAMES.incrementAndGet();
     }
 
-    /** Copies an example of the repository to {@code <dataDir>/artifacts/test-artifacts/<prefix>}. */
+    /** Copies an example of the repository to {@code <dataDir>/artifacts/000000000000/test-artifacts/<prefix>}. */
     void stage(String example, String prefix) {
-        Agents.copyTree(HearthExtension.repoRoot().resolve(example), hearth.dataDir().resolve("artifacts").resolve(BUCKET).resolve(prefix));
+        Agents.copyTree(HearthExtension.repoRoot().resolve(example), Agents.artifacts(hearth.dataDir()).resolve(BUCKET).resolve(prefix));
     }
 
     /** A complete, valid CreateAgentRuntime request for python-counter staged at {@code prefix}. */

@@ -128,7 +128,7 @@ class ControlPlaneRuntimesTest {
 
     @Test
     void aZipFileIsAnArtifactToo() throws IOException {
-        Path zip = hearth.dataDir().resolve("artifacts").resolve(BUCKET).resolve("zipped/counter.zip");
+        Path zip = Agents.artifacts(hearth.dataDir()).resolve(BUCKET).resolve("zipped/counter.zip");
         Files.createDirectories(zip.getParent());
         try (OutputStream out = Files.newOutputStream(zip); var zipped = new ZipOutputStream(out)) {
             zipped.putNextEntry(new ZipEntry("agent.py"));
@@ -168,11 +168,11 @@ class ControlPlaneRuntimesTest {
 
     @Test
     void anArtifactPrefixCannotLeaveTheArtifactsDirectory() {
-        // <dataDir>/artifacts/test-artifacts/../../escaped is <dataDir>/escaped: a real agent, outside the artifact root.
+        // <dataDir>/artifacts/<tenant>/test-artifacts/../../../escaped is <dataDir>/escaped: a real agent, outside the artifact root.
         Agents.copyTree(HearthExtension.repoRoot().resolve("examples/python-counter"), hearth.dataDir().resolve("escaped"));
         CreateAgentRuntimeResponse created;
         try {
-            created = fx.control.createAgentRuntime(counter(uniqueName("escape"), "../../escaped"));
+            created = fx.control.createAgentRuntime(counter(uniqueName("escape"), "../../../escaped"));
         } catch (ValidationException refusedAtOnce) {
             assertAwsError(refusedAtOnce, 400, "ValidationException");
             return;

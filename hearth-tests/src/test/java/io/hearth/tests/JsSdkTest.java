@@ -22,7 +22,7 @@ class JsSdkTest {
         assertThat(js.resolve("node_modules")).as("run ./hearth test, which installs the JS clients with npm ci").isDirectory();
         String prefix = "js-smoke";
         Agents.copyTree(HearthExtension.repoRoot().resolve("examples/python-counter"),
-                hearth.dataDir().resolve("artifacts/js-artifacts").resolve(prefix));
+                Agents.artifacts(hearth.dataDir()).resolve("js-artifacts").resolve(prefix));
 
         var builder = new ProcessBuilder("node", "sdk-smoke.mjs").directory(js.toFile()).redirectErrorStream(true);
         builder.environment().put("HEARTH_ENDPOINT", hearth.endpoint().toString());

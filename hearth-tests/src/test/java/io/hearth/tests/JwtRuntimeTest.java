@@ -196,7 +196,7 @@ class JwtRuntimeTest {
     /** A READY runtime of the header-echoing agent, with a JWT authorizer for {@code discoveryUrl} when given. */
     static Agents.Runtime deploy(Clients clients, Path dataDir, Optional<URI> discoveryUrl) {
         String name = "jwt_echo_" + NAMES.incrementAndGet() + "_" + ProcessHandle.current().pid();
-        Agents.copyTree(HearthExtension.repoRoot().resolve(AGENT), dataDir.resolve("artifacts/test-artifacts").resolve(name));
+        Agents.copyTree(HearthExtension.repoRoot().resolve(AGENT), Agents.artifacts(dataDir).resolve("test-artifacts").resolve(name));
         var created = clients.control().createAgentRuntime(r -> {
             r.agentRuntimeName(name)
                     .agentRuntimeArtifact(a -> a.codeConfiguration(c -> c

@@ -174,7 +174,7 @@ class RoleCredentialsTest {
 
     private static Agents.Runtime create(String role, boolean requireV2) throws Exception {
         String name = "aws_credentials_" + NAMES.incrementAndGet() + "_" + System.nanoTime() % 100_000;
-        Agents.copyTree(agent, hearth.dataDir().resolve("artifacts").resolve("test-artifacts").resolve(name));
+        Agents.copyTree(agent, Agents.artifacts(hearth.dataDir()).resolve("test-artifacts").resolve(name));
         var response = post(body(name, role, Map.of("requireMMDSV2", requireV2)));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         JsonNode created = Json.tree(response.body().getBytes());

@@ -15,6 +15,8 @@ import io.hearth.testing.Clients;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
 import io.hearth.testing.Signed;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +28,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +42,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockagentcore.BedrockAgentCoreClient;
 import software.amazon.awssdk.services.bedrockagentcorecontrol.model.AgentRuntimeStatus;
+import software.amazon.awssdk.services.bedrockagentcorecontrol.model.GetAgentRuntimeResponse;
 import software.amazon.awssdk.services.bedrockagentcorecontrol.model.NetworkMode;
 import tools.jackson.databind.JsonNode;
 
@@ -121,6 +126,8 @@ class TenancyTest {
 
     @Test
     void namesAreUniquePerTenantAndArnsCarryTheOwnersAccount() throws Exception {
+        // The other tenant's code, under the very bucket and prefix of the root tenant's.
+        assertThat(upload(otherKey, "test-artifacts", counterName, counterZip("other")).statusCode()).isEqualTo(200);
         var created = other.control().createAgentRuntime(r -> r.agentRuntimeName(counterName)
                 .agentRuntimeArtifact(a -> a.codeConfiguration(c -> c
                         .code(code -> code.s3(s3 -> s3.bucket("test-artifacts").prefix(counterName)))
@@ -152,6 +159,35 @@ class TenancyTest {
             assertThat(sessions(Signed.ROOT_KEY).toString()).contains(session);
         } finally {
             other.control().deleteAgentRuntime(r -> r.agentRuntimeId(created.agentRuntimeId()));
+        }
+    }
+
+    @Test
+    void eachTenantBuildsFromItsOwnArtifactsUnderTheSameBucketAndPrefix() throws Exception {
+        String bucket = "shared-artifacts";
+        String key = "agent/code.zip";
+        assertThat(upload(Signed.ROOT_KEY, bucket, key, counterZip("root")).statusCode()).isEqualTo(200);
+        assertThat(upload(Signed.ROOT_KEY, bucket, "root-only/code.zip", counterZip("root")).statusCode()).isEqualTo(200);
+        // Uploaded after the root tenant's, under the same key: before tenants had their own artifacts, it overwrote it.
+        assertThat(upload(otherKey, bucket, key, counterZip("other")).statusCode()).isEqualTo(200);
+
+        String mine = createFrom(root, "000000000000", "artifact_root", bucket, key);
+        String theirs = createFrom(other, OTHER_TENANT, "artifact_other", bucket, key);
+        String taken = createFrom(other, OTHER_TENANT, "artifact_taken", bucket, "root-only/code.zip");
+        try {
+            assertThat(settled(root, mine).status()).isEqualTo(AgentRuntimeStatus.READY);
+            assertThat(settled(other, theirs).status()).isEqualTo(AgentRuntimeStatus.READY);
+            assertThat(artifactOwner(root, mine)).isEqualTo("root");
+            assertThat(artifactOwner(other, theirs)).isEqualTo("other");
+
+            // The root tenant's artifact does not exist for the other tenant, whatever its bucket and key.
+            var failed = settled(other, taken);
+            assertThat(failed.status()).isEqualTo(AgentRuntimeStatus.CREATE_FAILED);
+            assertThat(failed.failureReason()).contains("s3://" + bucket + "/root-only/code.zip").contains("not found");
+        } finally {
+            root.control().deleteAgentRuntime(r -> r.agentRuntimeId(mine));
+            other.control().deleteAgentRuntime(r -> r.agentRuntimeId(theirs));
+            other.control().deleteAgentRuntime(r -> r.agentRuntimeId(taken));
         }
     }
 
@@ -257,6 +293,51 @@ class TenancyTest {
             return e.statusCode() + " " + e.awsErrorDetails().errorCode();
         }
         return "no error";
+    }
+
+    /** The counter agent, zipped, with {@code ARTIFACT_OWNER} set at start so that an invocation tells whose code runs. */
+    private static byte[] counterZip(String owner) throws IOException {
+        String agent = "import os\nos.environ[\"ARTIFACT_OWNER\"] = \"" + owner + "\"\n"
+                + Files.readString(HearthExtension.repoRoot().resolve("examples/python-counter/agent.py"));
+        var bytes = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("agent.py"));
+            zip.write(agent.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** {@code PUT /hearth/v1/artifacts/<bucket>/<key>}, signed with {@code key}, as {@code ./hearth deploy} uploads. */
+    private static HttpResponse<String> upload(AccessKey key, String bucket, String artifactKey, byte[] zip) throws Exception {
+        URI uri = server.endpoint().resolve("/hearth/v1/artifacts/" + bucket + "/" + artifactKey);
+        var builder = HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofByteArray(zip));
+        new SigV4Signer(key, Signed.REGION).sign("PUT", uri, Map.of(), SigV4Signer.sha256Hex(zip)).forEach(builder::header);
+        HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response;
+    }
+
+    private static String createFrom(Clients as, String tenant, String name, String bucket, String prefix) {
+        return as.control().createAgentRuntime(r -> r.agentRuntimeName(name)
+                .agentRuntimeArtifact(a -> a.codeConfiguration(c -> c
+                        .code(code -> code.s3(s3 -> s3.bucket(bucket).prefix(prefix)))
+                        .runtime("PYTHON_3_12").entryPoint("agent.py")))
+                .roleArn("arn:aws:iam::" + tenant + ":role/test")
+                .networkConfiguration(n -> n.networkMode(NetworkMode.PUBLIC))).agentRuntimeId();
+    }
+
+    private static GetAgentRuntimeResponse settled(Clients as, String id) {
+        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> as.control().getAgentRuntime(r -> r.agentRuntimeId(id)),
+                        r -> r.status() != AgentRuntimeStatus.CREATING);
+    }
+
+    private static String artifactOwner(Clients as, String id) {
+        String arn = as.control().getAgentRuntime(r -> r.agentRuntimeId(id)).agentRuntimeArn();
+        var response = as.data().invokeAgentRuntimeAsBytes(r -> r.agentRuntimeArn(arn).runtimeSessionId(Invoker.newSessionId())
+                .payload(SdkBytes.fromUtf8String("{\"env\":\"ARTIFACT_OWNER\"}")));
+        return Json.tree(response.asByteArray()).path("value").asString();
     }
 
     /** A data-plane client of that key that does not retry, so each refusal is seen. */

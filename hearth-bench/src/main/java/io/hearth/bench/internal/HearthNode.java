@@ -1,5 +1,6 @@
 package io.hearth.bench.internal;
 
+import io.hearth.control.ControlPlane;
 import io.hearth.server.AuthSettings;
 import io.hearth.server.HearthServer;
 import io.hearth.server.ServerConfig;
@@ -93,7 +94,7 @@ public final class HearthNode implements AutoCloseable {
     public DeployedRuntime deploy(String stem, Path code, String runtime, List<String> entryPoint, Map<String, String> tags) {
         String name = "bench_" + stem + "_" + NAMES.incrementAndGet();
         try {
-            AgentArtifacts.copyTree(code, dataDir.resolve("artifacts").resolve(BUCKET).resolve(name));
+            AgentArtifacts.copyTree(code, ControlPlane.artifactsOf(dataDir, "000000000000").resolve(BUCKET).resolve(name));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage " + code + " as artifact " + name + ": " + e.getMessage(), e);
         }

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
@@ -115,8 +116,33 @@ public final class HearthClient {
                 + URLEncoder.encode(endpointName, StandardCharsets.UTF_8) + suffix);
     }
 
-    public JsonNode createKey(String description) {
-        return send(json("POST", "/hearth/v1/keys", Map.of("description", description)));
+    public JsonNode quotas() {
+        return send(HttpRequest.newBuilder(endpoint.resolve("/hearth/v1/quotas")).GET().build());
+    }
+
+    public JsonNode tenantQuotas(String tenant) {
+        return send(HttpRequest.newBuilder(tenantQuotasUri(tenant)).GET().build());
+    }
+
+    /** Sets each limit given; a {@code null} value removes that one. */
+    public JsonNode setTenantQuotas(String tenant, Map<String, Object> limits) {
+        return send(json("PUT", tenantQuotasUri(tenant).getRawPath(), limits));
+    }
+
+    public JsonNode removeTenantQuotas(String tenant) {
+        return send(HttpRequest.newBuilder(tenantQuotasUri(tenant)).DELETE().build());
+    }
+
+    private URI tenantQuotasUri(String tenant) {
+        return endpoint.resolve("/hearth/v1/tenants/" + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "/quotas");
+    }
+
+    /** A new key of {@code tenant}, or of the server's account. */
+    public JsonNode createKey(String description, Optional<String> tenant) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("description", description);
+        tenant.ifPresent(t -> body.put("tenant", t));
+        return send(json("POST", "/hearth/v1/keys", body));
     }
 
     public JsonNode keys() {

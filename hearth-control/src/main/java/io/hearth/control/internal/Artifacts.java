@@ -21,8 +21,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Turns a version's {@code code.s3{bucket,prefix}} into a {@link LaunchPlan}: the artifact (a directory or an
- * AgentCore direct-code-deploy {@code .zip} under {@code <artifacts>/<bucket>/<prefix>}) is copied into the
- * version's own directory, so later uploads under the same key never change a version that exists.
+ * AgentCore direct-code-deploy {@code .zip} under {@code <artifacts>/<tenant>/<bucket>/<prefix>}, where the tenant is
+ * the runtime's owner: no tenant builds from another's code) is copied into the version's own directory, so later
+ * uploads under the same key never change a version that exists.
  *
  * <p>A {@code hearth.json} at the code's root, {@code {"command": ["java", "-jar", "agent.jar"]}}, runs any
  * command instead of the runtime's interpreter: the Hearth-native way to deploy Java or other agents.
@@ -40,14 +41,15 @@ final class Artifacts {
         this.versionsRoot = versionsRoot.toAbsolutePath().normalize();
     }
 
-    LaunchPlan resolve(String runtimeId, int version, CodeArtifact artifact) {
-        Path source = artifactsRoot.resolve(artifact.bucket()).resolve(artifact.prefix()).normalize();
-        if (!source.startsWith(artifactsRoot.resolve(artifact.bucket()))) {
+    LaunchPlan resolve(String runtimeId, int version, String tenant, CodeArtifact artifact) {
+        Path bucket = ArtifactLayout.tenantDir(artifactsRoot, tenant).resolve(artifact.bucket()).normalize();
+        Path source = bucket.resolve(artifact.prefix()).normalize();
+        if (!bucket.getParent().equals(ArtifactLayout.tenantDir(artifactsRoot, tenant)) || !source.startsWith(bucket)) {
             throw new ArtifactException("artifact " + artifact.location() + " points outside its bucket");
         }
         if (!Files.exists(source)) {
-            throw new ArtifactException("artifact " + artifact.location() + " not found (expected: a directory or a .zip at "
-                    + source + ")");
+            throw new ArtifactException("artifact " + artifact.location() + " not found in account " + tenant
+                    + " (expected: a directory or a .zip at " + source + ", uploaded by that account)");
         }
         Path code = codeDir(runtimeId, version);
         try {

@@ -20,6 +20,7 @@ public final class ControlPlaneAssembly {
     public ControlPlaneAssembly(Store store, AwsIdentity identity, Path dataDir, Duration lifecycleFloor,
             Duration lifecycleCap, Executor background, Clock clock) {
         directory = new DeploymentDirectory(store);
+        ArtifactLayout.migrate(dataDir.resolve("artifacts"), identity.accountId());
         var artifacts = new Artifacts(dataDir.resolve("artifacts"), dataDir.resolve("versions"));
         var idempotency = new Idempotency(store, clock);
         resolver = new VersionResolver(store, artifacts, directory, background, clock);

@@ -1,5 +1,6 @@
 package io.hearth.control.internal;
 
+import io.hearth.control.ControlLimits;
 import io.hearth.control.ControlReply;
 import io.hearth.control.EndpointApi;
 import static io.hearth.control.internal.RuntimeOperations.DEFAULT_ENDPOINT;
@@ -32,8 +33,6 @@ import tools.jackson.databind.JsonNode;
  * {@link RuntimeOperations}, one instance acts for the tenant of its {@code identity}.
  */
 final class EndpointOperations implements EndpointApi {
-    /** AgentCore's quota: 10 endpoints per agent runtime, DEFAULT included. */
-    private static final int MAX_ENDPOINTS = 10;
     private static final Pattern TAG = Pattern.compile("[a-zA-Z0-9\\s._:/=+@-]*");
 
     private final Store store;
@@ -78,8 +77,11 @@ final class EndpointOperations implements EndpointApi {
             tx.endpoint(runtimeId, name).ifPresent(e -> {
                 throw ApiException.conflict("Endpoint " + name + " already exists on agent runtime " + runtimeId);
             });
-            if (tx.endpointCount(runtimeId) >= MAX_ENDPOINTS) {
-                throw ApiException.quotaExceeded("Endpoints limit exceeded: " + MAX_ENDPOINTS + " per agent runtime");
+            int maxEndpoints = ControlLimits.forTenant(tx, tenant()).endpointsPerAgent();
+            if (tx.endpointCount(runtimeId) >= maxEndpoints) {
+                throw ApiException.quotaExceeded("Endpoints limit exceeded: " + maxEndpoints + " per agent runtime"
+                        + (ControlLimits.own(tx, tenant(), q -> q.maxEndpointsPerAgent())
+                                ? " (the tenant's maxEndpointsPerAgent)" : ""));
             }
             int version = request.version().orElse(runtime.latestVersion());
             Instant now = now();

@@ -1,5 +1,6 @@
 package io.hearth.control.internal;
 
+import io.hearth.control.ControlLimits;
 import io.hearth.control.ControlReply;
 import io.hearth.control.RuntimeApi;
 import io.hearth.api.ApiException;
@@ -37,9 +38,6 @@ import tools.jackson.databind.node.ObjectNode;
 final class RuntimeOperations implements RuntimeApi {
     static final String DEFAULT_ENDPOINT = "DEFAULT";
     static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,4}");
-    /** AgentCore's quotas: 1,000 agents per account (per tenant), 1,000 versions per agent. */
-    private static final int MAX_RUNTIMES = 1_000;
-    private static final int MAX_VERSIONS = 1_000;
 
     private final Store store;
     private final AwsIdentity identity;
@@ -95,8 +93,10 @@ final class RuntimeOperations implements RuntimeApi {
             tx.runtimeNamed(tenant(), name).ifPresent(existing -> {
                 throw ApiException.conflict("An agent runtime named " + name + " already exists (" + existing.id() + ")");
             });
-            if (tx.runtimeCount(tenant()) >= MAX_RUNTIMES) {
-                throw ApiException.quotaExceeded("Agent runtimes limit exceeded: " + MAX_RUNTIMES + " per account");
+            int maxRuntimes = ControlLimits.forTenant(tx, tenant()).agents();
+            if (tx.runtimeCount(tenant()) >= maxRuntimes) {
+                throw ApiException.quotaExceeded("Agent runtimes limit exceeded: " + maxRuntimes + " per account"
+                        + (ControlLimits.own(tx, tenant(), q -> q.maxAgents()) ? " (the tenant's maxAgents)" : ""));
             }
             Instant now = now();
             String id = ResourceIds.of(name);
@@ -126,9 +126,11 @@ final class RuntimeOperations implements RuntimeApi {
         RuntimeRequest request = RuntimeRequest.parse(body, false, lifecycleFloor, lifecycleCap);
         return idempotency.once(operation("UpdateAgentRuntime " + runtimeId), request.clientToken(), withoutToken(body), tx -> {
             StoredRuntime current = runtime(tx, tenant(), runtimeId);
-            if (tx.versionCount(runtimeId) >= MAX_VERSIONS) {
-                throw ApiException.quotaExceeded("Versions limit exceeded: " + MAX_VERSIONS + " per agent runtime "
-                        + "(delete old versions with DeleteAgentRuntime and a version)");
+            int maxVersions = ControlLimits.forTenant(tx, tenant()).versionsPerAgent();
+            if (tx.versionCount(runtimeId) >= maxVersions) {
+                throw ApiException.quotaExceeded("Versions limit exceeded: " + maxVersions + " per agent runtime "
+                        + (ControlLimits.own(tx, tenant(), q -> q.maxVersionsPerAgent()) ? "(the tenant's maxVersionsPerAgent; " : "(")
+                        + "delete old versions with DeleteAgentRuntime and a version)");
             }
             Instant now = now();
             int next = current.latestVersion() + 1;

@@ -55,14 +55,15 @@ final class VersionResolver {
 
     private void resolve(String runtimeId, int version) {
         Optional<StoredVersion> stored = store.transaction(tx -> tx.version(runtimeId, version));
-        if (stored.isEmpty()) {
+        Optional<String> owner = store.transaction(tx -> tx.runtime(runtimeId)).map(StoredRuntime::tenant);
+        if (stored.isEmpty() || owner.isEmpty()) {
             return;
         }
         beforeUnpacking.run();
         Optional<LaunchPlan> plan = Optional.empty();
         Optional<String> failure = Optional.empty();
         try {
-            plan = Optional.of(artifacts.resolve(runtimeId, version, artifact(stored.get())));
+            plan = Optional.of(artifacts.resolve(runtimeId, version, owner.get(), artifact(stored.get())));
         } catch (ArtifactException e) {
             failure = Optional.of(e.getMessage());
         } catch (RuntimeException e) {

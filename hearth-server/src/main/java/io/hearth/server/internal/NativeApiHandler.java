@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -34,7 +35,8 @@ import org.eclipse.jetty.util.Fields;
  *   <li>{@code GET /hearth/v1/sessions/log?runtimeId=&sessionId=}: the agent log of a session's latest sandbox</li>
  *   <li>{@code GET /hearth/v1/quotas}: live sandboxes, cold starts, active sessions and rates, with their caps and
  *       refusals (the node's, so for the root tenant only)</li>
- *   <li>{@code PUT /hearth/v1/artifacts/<bucket>/<key>}: stores a code bundle (zip) where {@code codeConfiguration.code.s3} finds it</li>
+ *   <li>{@code PUT /hearth/v1/artifacts/<bucket>/<key>}: stores a code bundle (zip) in the caller's tenant's
+ *       artifacts, where {@code codeConfiguration.code.s3} of that tenant's runtimes finds it</li>
  * </ul>
  */
 public final class NativeApiHandler extends Handler.Abstract {
@@ -42,13 +44,14 @@ public final class NativeApiHandler extends Handler.Abstract {
     private static final Pattern KEY_PART = Pattern.compile("[A-Za-z0-9!_.*'()-]+");
 
     private final SessionManager sessions;
-    private final Path artifactsDir;
+    /** A tenant's artifacts directory, whose children are its buckets. */
+    private final Function<String, Path> artifactsDir;
     private final String isolation;
     private final long maxArtifactBytes;
     private final Quotas quotas;
     private final Tenancy tenancy;
 
-    public NativeApiHandler(SessionManager sessions, Path artifactsDir, String isolation, long maxArtifactBytes,
+    public NativeApiHandler(SessionManager sessions, Function<String, Path> artifactsDir, String isolation, long maxArtifactBytes,
             Quotas quotas, String rootTenant) {
         this.quotas = quotas;
         this.tenancy = new Tenancy(rootTenant, (tenant, runtimeId) -> false);
@@ -160,7 +163,7 @@ public final class NativeApiHandler extends Handler.Abstract {
             String message = "artifact: " + request.getLength() + " bytes (expected: at most " + maxArtifactBytes + " bytes)";
             throw ApiException.validation(message, new FieldError("artifact", message));
         }
-        Path target = artifactsDir.resolve(bucket).resolve(String.join("/", key));
+        Path target = artifactsDir.apply(Tenancy.caller(request).tenant()).resolve(bucket).resolve(String.join("/", key));
         try {
             Files.createDirectories(target.getParent());
             Path partial = Files.createTempFile(target.getParent(), ".upload-", ".part");

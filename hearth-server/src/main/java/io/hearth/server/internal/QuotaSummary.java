@@ -40,6 +40,9 @@ public final class QuotaSummary {
             view.put("tenant", t.tenant());
             view.put("activeSessions", t.activeSessions());
             view.put("maxActiveSessions", t.maxActiveSessions());
+            if (!t.own().isEmpty()) {
+                view.put("own", t.own().asMap());
+            }
             return view;
         }).toList();
 
