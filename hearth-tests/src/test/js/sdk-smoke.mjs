@@ -9,7 +9,7 @@
 //
 // Prints one line per step, then `js-sdk-smoke: N passed, 0 failed`; on a failure prints the error and exits 1.
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import {
   BedrockAgentCoreClient,
   InvokeAgentRuntimeCommand,
@@ -21,6 +21,7 @@ import {
   DeleteAgentRuntimeCommand,
   GetAgentRuntimeCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control'
+import { SignatureV4 } from '@smithy/signature-v4'
 
 const endpoint = process.env.HEARTH_ENDPOINT || 'http://127.0.0.1:8080'
 const bucket = process.env.HEARTH_BUCKET
@@ -40,6 +41,31 @@ const settings = {
 }
 const control = new BedrockAgentCoreControlClient(settings)
 const data = new BedrockAgentCoreClient(settings)
+
+/** SHA-256 and HMAC-SHA256 in the shape the SDK's signer takes. */
+class Sha256 {
+  constructor(secret) {
+    this.hash = secret ? createHmac('sha256', secret) : createHash('sha256')
+  }
+  update(bytes) {
+    this.hash.update(bytes)
+  }
+  async digest() {
+    return new Uint8Array(this.hash.digest())
+  }
+}
+
+// The same client with a signer that leaves out x-amz-content-sha256 (applyChecksum: false), as some JS set-ups
+// and curl sign: the body's hash is only in the signature, so the server can check it only at the body's end.
+const credentials = {
+  accessKeyId: process.env.AWS_ACCESS_KEY_ID,
+  secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY,
+  sessionToken: process.env.AWS_SESSION_TOKEN,
+}
+const dataHashInSignature = new BedrockAgentCoreClient({
+  ...settings,
+  signer: new SignatureV4({ credentials, region: settings.region, service: 'bedrock-agentcore', sha256: Sha256, applyChecksum: false }),
+})
 
 let passed = 0
 let runtime // { id, arn } once created
@@ -186,6 +212,25 @@ async function main() {
     return `${events.length} events, Content-Type ${response.contentType}`
   })
 
+  const pad = 'x'.repeat(3_000_000)
+  for (const [title, client, count] of [
+    ['InvokeAgentRuntime with a 3 MB payload is echoed whole', data, 3],
+    ['InvokeAgentRuntime with a 3 MB payload, its hash only in the signature, is echoed whole', dataHashInSignature, 4],
+  ]) {
+    await step(title, async () => {
+      const response = await client.send(new InvokeAgentRuntimeCommand({
+        agentRuntimeArn: runtime.arn,
+        runtimeSessionId: session,
+        payload: encode({ pad }),
+      }))
+      assert.equal(response.$metadata.httpStatusCode, 200)
+      const body = JSON.parse(await response.response.transformToString())
+      assert.equal(body.count, count, 'same session, one more call')
+      assert.equal(body.echo?.pad?.length, pad.length, 'the agent received the whole payload')
+      return `count ${body.count}, echoed ${body.echo.pad.length} characters`
+    })
+  }
+
   await step('DeleteAgentRuntime', async () => {
     const deleted = await control.send(new DeleteAgentRuntimeCommand({ agentRuntimeId: runtime.id }))
     assert.equal(deleted.$metadata.httpStatusCode, 202)
@@ -234,4 +279,5 @@ try {
 } finally {
   control.destroy()
   data.destroy()
+  dataHashInSignature.destroy()
 }

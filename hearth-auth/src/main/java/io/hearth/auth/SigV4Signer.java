@@ -63,12 +63,28 @@ public final class SigV4Signer {
      * @param payloadSha256 {@link #sha256Hex} of the body, or {@link #UNSIGNED_PAYLOAD}
      */
     public Map<String, String> sign(String method, URI uri, Map<String, String> headers, String payloadSha256) {
+        return sign(method, uri, headers, payloadSha256, true);
+    }
+
+    /**
+     * As the AWS SDK for JavaScript v3 signs: the body's SHA-256 is in the signature but no {@code x-amz-content-sha256}
+     * header is sent, so a verifier learns whether the body matches only at its end. Adds {@code X-Amz-Date} and
+     * {@code Authorization}.
+     */
+    public Map<String, String> signWithoutContentHeader(String method, URI uri, Map<String, String> headers, byte[] body) {
+        return sign(method, uri, headers, sha256Hex(body), false);
+    }
+
+    private Map<String, String> sign(String method, URI uri, Map<String, String> headers, String payloadSha256,
+            boolean contentHeader) {
         String amzDate = AMZ_DATE.format(clock.instant());
         var signed = new TreeMap<String, String>();
         headers.forEach((name, value) -> signed.put(name.toLowerCase(Locale.ROOT), value.strip().replaceAll("[ \\t]+", " ")));
         signed.put("host", hostOf(uri));
         signed.put("x-amz-date", amzDate);
-        signed.put("x-amz-content-sha256", payloadSha256);
+        if (contentHeader) {
+            signed.put("x-amz-content-sha256", payloadSha256);
+        }
         String signedHeaders = String.join(";", signed.keySet());
         var canonicalHeaders = new StringBuilder();
         signed.forEach((name, value) -> canonicalHeaders.append(name).append(':').append(value).append('\n'));
@@ -78,7 +94,9 @@ public final class SigV4Signer {
         String signature = signature(amzDate, scope, canonicalRequest);
         var added = new LinkedHashMap<String, String>();
         added.put("X-Amz-Date", amzDate);
-        added.put("x-amz-content-sha256", payloadSha256);
+        if (contentHeader) {
+            added.put("x-amz-content-sha256", payloadSha256);
+        }
         added.put("Authorization", "AWS4-HMAC-SHA256 Credential=" + key.id() + "/" + scope + ", SignedHeaders="
                 + signedHeaders + ", Signature=" + signature);
         return added;

@@ -1,10 +1,7 @@
 package io.hearth.cli;
 
-import io.hearth.api.Json;
 import io.hearth.cli.internal.HearthClient;
-import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,33 +16,8 @@ import tools.jackson.databind.JsonNode;
                 KeysCommand.Enable.class, KeysCommand.Remove.class})
 final class KeysCommand {
 
-    /** What every keys subcommand takes. */
-    abstract static class KeysWork implements Callable<Integer> {
-        @Option(names = "--data-dir", description = "Where the server's credentials file is. Default: $HEARTH_DATA_DIR or ~/.hearth.")
-        Path dataDir;
-
-        @Option(names = "--json", description = "Print the server's JSON answer instead of a table.")
-        boolean json;
-
-        abstract JsonNode run(HearthClient client);
-
-        abstract String table(JsonNode answer);
-
-        @Override
-        public Integer call() {
-            JsonNode answer;
-            try {
-                answer = run(HearthClient.fromEnvironment(dataDir != null ? dataDir : ServerOptions.defaultDataDir()));
-            } catch (IllegalArgumentException e) {
-                throw new CliProblem(e.getMessage());
-            }
-            System.out.print(json ? new String(Json.write(answer), java.nio.charset.StandardCharsets.UTF_8) + "\n" : table(answer));
-            return 0;
-        }
-    }
-
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key; its secret is shown this once.")
-    static final class Create extends KeysWork {
+    static final class Create extends AdminApiWork {
         @Option(names = "--description", defaultValue = "", description = "What the key is for.")
         String description;
 
@@ -72,7 +44,7 @@ final class KeysCommand {
     }
 
     @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List keys (never their secrets).")
-    static final class List extends KeysWork {
+    static final class List extends AdminApiWork {
         @Override
         JsonNode run(HearthClient client) {
             return client.keys();
@@ -115,7 +87,7 @@ final class KeysCommand {
     }
 
     /** A subcommand about one key. */
-    abstract static class Single extends KeysWork {
+    abstract static class Single extends AdminApiWork {
         @Parameters(index = "0", description = "The access key id.")
         String id;
 

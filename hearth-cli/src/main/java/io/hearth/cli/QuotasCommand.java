@@ -1,12 +1,8 @@
 package io.hearth.cli;
 
-import io.hearth.api.Json;
 import io.hearth.cli.internal.HearthClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
@@ -20,34 +16,9 @@ import tools.jackson.databind.JsonNode;
 final class QuotasCommand {
     private static final String ACCOUNT = "\\d{12}";
 
-    /** What every quotas subcommand takes. */
-    abstract static class QuotasWork implements Callable<Integer> {
-        @Option(names = "--data-dir", description = "Where the server's credentials file is. Default: $HEARTH_DATA_DIR or ~/.hearth.")
-        Path dataDir;
-
-        @Option(names = "--json", description = "Print the server's JSON answer instead of a table.")
-        boolean json;
-
-        abstract JsonNode run(HearthClient client);
-
-        abstract String table(JsonNode answer);
-
-        @Override
-        public Integer call() {
-            JsonNode answer;
-            try {
-                answer = run(HearthClient.fromEnvironment(dataDir != null ? dataDir : ServerOptions.defaultDataDir()));
-            } catch (IllegalArgumentException e) {
-                throw new CliProblem(e.getMessage());
-            }
-            System.out.print(json ? new String(Json.write(answer), StandardCharsets.UTF_8) + "\n" : table(answer));
-            return 0;
-        }
-    }
-
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Show the node's quotas and every tenant's sessions, or with --tenant that tenant's limits.")
-    static final class Show extends QuotasWork {
+    static final class Show extends AdminApiWork {
         @Option(names = "--tenant", paramLabel = "ACCOUNT", description = "The 12-digit account whose limits to show.")
         String tenant;
 
@@ -68,7 +39,7 @@ final class QuotasCommand {
     @Command(name = "set", mixinStandardHelpOptions = true,
             description = {"Set a tenant's own limits; those not named keep their value. 0 refuses everything of that kind.",
                     "Applied at once and kept across restarts."})
-    static final class Set extends QuotasWork {
+    static final class Set extends AdminApiWork {
         @Option(names = "--tenant", required = true, paramLabel = "ACCOUNT", description = "The 12-digit account.")
         String tenant;
 
@@ -121,7 +92,7 @@ final class QuotasCommand {
 
     @Command(name = "rm", mixinStandardHelpOptions = true,
             description = "Remove a tenant's own limits: the server's apply to it again, at once.")
-    static final class Remove extends QuotasWork {
+    static final class Remove extends AdminApiWork {
         @Option(names = "--tenant", required = true, paramLabel = "ACCOUNT", description = "The 12-digit account.")
         String tenant;
 

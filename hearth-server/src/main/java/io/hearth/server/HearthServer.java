@@ -11,6 +11,7 @@ import io.hearth.server.internal.AwsErrorHandler;
 import io.hearth.server.internal.ControlPlaneHandler;
 import io.hearth.auth.SigV4Verifier;
 import io.hearth.server.internal.DataDirLock;
+import io.hearth.server.internal.Spool;
 import io.hearth.auth.WorkloadTokens;
 import io.hearth.server.internal.EdgeAuth;
 import io.hearth.server.internal.KeyRing;
@@ -69,6 +70,9 @@ import org.slf4j.LoggerFactory;
 public final class HearthServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HearthServer.class);
 
+    /** Data-plane bodies waiting on disk for their signature, all at once (docs/authentication.md). */
+    private static final long MAX_SPOOLED_BYTES = 1L << 30;
+
     private final ServerConfig config;
     private final Deque<AutoCloseable> closers = new ArrayDeque<>();
     // Set once by open(), which runs inside the constructor's clean-up guard.
@@ -106,7 +110,9 @@ public final class HearthServer implements AutoCloseable {
             auth = EdgeAuth.none(account);
         } else {
             RootKey.ensure(keys, config.auth().rootKey(), account, config.identity().region(), data);
-            auth = EdgeAuth.sigV4(new SigV4Verifier(keys));
+            Spool spool = Spool.open(data.resolve("spool"), MAX_SPOOLED_BYTES);
+            closers.push(spool);
+            auth = EdgeAuth.sigV4(new SigV4Verifier(keys), spool, config.maxPayloadBytes());
             LOG.info("authentication: SigV4 (credentials for local clients in {})", data.resolve("credentials"));
         }
 

@@ -3,8 +3,10 @@ package io.hearth.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.hearth.control.ControlPlane;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,6 +14,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import software.amazon.awssdk.services.bedrockagentcorecontrol.model.AgentRuntimeStatus;
 import software.amazon.awssdk.services.bedrockagentcorecontrol.model.CreateAgentRuntimeResponse;
 import software.amazon.awssdk.services.bedrockagentcorecontrol.model.LifecycleConfiguration;
@@ -97,6 +101,23 @@ public final class Agents {
     /** The root tenant's artifacts in a test server's data dir: its buckets are the children. */
     public static Path artifacts(Path dataDir) {
         return ControlPlane.artifactsOf(dataDir, Signed.ROOT_KEY.tenant());
+    }
+
+    /**
+     * The counter example's {@code agent.py}, zipped as {@code ./hearth deploy} uploads it, with {@code prelude}
+     * (Python; empty for none) put before it.
+     */
+    public static byte[] pythonCounterZip(String prelude) {
+        var bytes = new ByteArrayOutputStream();
+        try (var zip = new ZipOutputStream(bytes)) {
+            String agent = prelude + Files.readString(HearthExtension.repoRoot().resolve("examples/python-counter/agent.py"));
+            zip.putNextEntry(new ZipEntry("agent.py"));
+            zip.write(agent.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot zip the counter example: " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
     }
 
     public static void copyTree(Path from, Path to) {

@@ -1,9 +1,11 @@
 package io.hearth.testing;
 
+import io.hearth.auth.AccessKey;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockagentcore.BedrockAgentCoreClient;
@@ -24,6 +26,16 @@ public record Clients(BedrockAgentCoreClient data, BedrockAgentCoreControlClient
     /** Clients that sign with another key, such as the one a server created and wrote to its credentials file. */
     public static Clients of(URI endpoint, String accessKeyId, String secretAccessKey) {
         return of(endpoint, StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)));
+    }
+
+    /** A data-plane client of {@code key} that does not retry, so that each refusal is seen. */
+    public static BedrockAgentCoreClient noRetries(URI endpoint, AccessKey key) {
+        return BedrockAgentCoreClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key.id(), key.secret())))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
     }
 
     private static Clients of(URI endpoint, StaticCredentialsProvider credentials) {

@@ -39,10 +39,18 @@ public final class Signed {
 
     /** A request with {@code body} (empty for none), its body hash signed. */
     public static HttpRequest.Builder request(String method, URI uri, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        var builder = HttpRequest.newBuilder(uri).method(method, bytes.length == 0
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
-        headers(method, uri, SigV4Signer.sha256Hex(bytes)).forEach(builder::header);
+        return request(SIGNER, method, uri, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A request with {@code body} (empty for none), its body hash signed with {@code key} rather than the root key. */
+    public static HttpRequest.Builder request(AccessKey key, String method, URI uri, byte[] body) {
+        return request(new SigV4Signer(key, REGION), method, uri, body);
+    }
+
+    private static HttpRequest.Builder request(SigV4Signer signer, String method, URI uri, byte[] body) {
+        var builder = HttpRequest.newBuilder(uri).method(method, body.length == 0
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        signer.sign(method, uri, Map.of(), SigV4Signer.sha256Hex(body)).forEach(builder::header);
         return builder;
     }
 

@@ -6,40 +6,30 @@ import static org.awaitility.Awaitility.await;
 
 import io.hearth.api.Json;
 import io.hearth.auth.AccessKey;
-import io.hearth.auth.SigV4Signer;
 import io.hearth.quota.QuotaSettings;
 import io.hearth.quota.RateLimit;
 import io.hearth.server.HearthServer;
+import io.hearth.testing.AccessKeys;
 import io.hearth.testing.Agents;
 import io.hearth.testing.Clients;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
 import io.hearth.testing.Signed;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockagentcore.BedrockAgentCoreClient;
 import software.amazon.awssdk.services.bedrockagentcorecontrol.model.AgentRuntimeStatus;
 import software.amazon.awssdk.services.bedrockagentcorecontrol.model.GetAgentRuntimeResponse;
@@ -69,7 +59,7 @@ class TenancyTest {
         root = Clients.of(server.endpoint());
         counter = new Agents(root, dataDir).pythonCounter();
         counterName = root.control().getAgentRuntime(r -> r.agentRuntimeId(counter.id())).agentRuntimeName();
-        otherKey = createKey(server, Optional.of(OTHER_TENANT));
+        otherKey = AccessKeys.create(server.endpoint(), Optional.of(OTHER_TENANT));
         other = Clients.of(server.endpoint(), otherKey.id(), otherKey.secret());
     }
 
@@ -212,7 +202,7 @@ class TenancyTest {
 
     @Test
     void anotherPrincipalOfTheSameTenantGetsItsOwnSession() throws Exception {
-        AccessKey second = createKey(server, Optional.empty());
+        AccessKey second = AccessKeys.create(server.endpoint(), Optional.empty());
         var mine = new Invoker(root.data(), counter.arn());
         var theirs = new Invoker(Clients.of(server.endpoint(), second.id(), second.secret()).data(), counter.arn());
         String session = Invoker.newSessionId();
@@ -246,8 +236,8 @@ class TenancyTest {
         var limits = QuotaSettings.UNLIMITED.withPerPrincipal(OptionalInt.of(2), Optional.of(RateLimit.perMinute(1, 4)));
         try (var limited = HearthServer.start(HearthExtension.testConfig(limitedDir).withQuotas(limits))) {
             var runtime = new Agents(Clients.of(limited.endpoint()), limitedDir).pythonCounter();
-            AccessKey first = createKey(limited, Optional.empty());
-            var sessionsKey = new Invoker(noRetries(limited, first), runtime.arn());
+            AccessKey first = AccessKeys.create(limited.endpoint(), Optional.empty());
+            var sessionsKey = new Invoker(Clients.noRetries(limited.endpoint(), first), runtime.arn());
             String one = Invoker.newSessionId();
             String two = Invoker.newSessionId();
             assertThat(sessionsKey.count(one)).isEqualTo(1);
@@ -259,8 +249,8 @@ class TenancyTest {
             assertThat(errorOf(() -> sessionsKey.count(two))).isEqualTo("429 ThrottlingException");
 
             // Another key holds its own counts: its sessions and its rate start afresh.
-            AccessKey second = createKey(limited, Optional.empty());
-            var rateKey = new Invoker(noRetries(limited, second), runtime.arn());
+            AccessKey second = AccessKeys.create(limited.endpoint(), Optional.empty());
+            var rateKey = new Invoker(Clients.noRetries(limited.endpoint(), second), runtime.arn());
             String session = Invoker.newSessionId();
             for (int i = 1; i <= 4; i++) {
                 assertThat(rateKey.count(session)).isEqualTo(i);
@@ -296,24 +286,14 @@ class TenancyTest {
     }
 
     /** The counter agent, zipped, with {@code ARTIFACT_OWNER} set at start so that an invocation tells whose code runs. */
-    private static byte[] counterZip(String owner) throws IOException {
-        String agent = "import os\nos.environ[\"ARTIFACT_OWNER\"] = \"" + owner + "\"\n"
-                + Files.readString(HearthExtension.repoRoot().resolve("examples/python-counter/agent.py"));
-        var bytes = new ByteArrayOutputStream();
-        try (var zip = new ZipOutputStream(bytes)) {
-            zip.putNextEntry(new ZipEntry("agent.py"));
-            zip.write(agent.getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-        }
-        return bytes.toByteArray();
+    private static byte[] counterZip(String owner) {
+        return Agents.pythonCounterZip("import os\nos.environ[\"ARTIFACT_OWNER\"] = \"" + owner + "\"\n");
     }
 
     /** {@code PUT /hearth/v1/artifacts/<bucket>/<key>}, signed with {@code key}, as {@code ./hearth deploy} uploads. */
     private static HttpResponse<String> upload(AccessKey key, String bucket, String artifactKey, byte[] zip) throws Exception {
         URI uri = server.endpoint().resolve("/hearth/v1/artifacts/" + bucket + "/" + artifactKey);
-        var builder = HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofByteArray(zip));
-        new SigV4Signer(key, Signed.REGION).sign("PUT", uri, Map.of(), SigV4Signer.sha256Hex(zip)).forEach(builder::header);
-        HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(Signed.request(key, "PUT", uri, zip).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return response;
     }
@@ -340,28 +320,6 @@ class TenancyTest {
         return Json.tree(response.asByteArray()).path("value").asString();
     }
 
-    /** A data-plane client of that key that does not retry, so each refusal is seen. */
-    private static BedrockAgentCoreClient noRetries(HearthServer on, AccessKey key) {
-        return BedrockAgentCoreClient.builder()
-                .endpointOverride(on.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key.id(), key.secret())))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
-    }
-
-    /** A new access key, made through the admin API with the root key: of the root tenant, or of {@code tenant}. */
-    private static AccessKey createKey(HearthServer on, Optional<String> tenant) throws Exception {
-        String body = tenant.map(t -> "{\"tenant\":\"" + t + "\"}").orElse("{}");
-        HttpResponse<String> response = HTTP.send(Signed.request("POST", on.endpoint().resolve("/hearth/v1/keys"), body)
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        JsonNode created = Json.tree(response.body().getBytes(StandardCharsets.UTF_8));
-        assertThat(created.path("tenant").asString()).isEqualTo(tenant.orElse("000000000000"));
-        return new AccessKey(created.path("accessKeyId").asString(), created.path("secretAccessKey").asString(),
-                created.path("tenant").asString(), true);
-    }
-
     private static JsonNode sessions(AccessKey key) throws Exception {
         HttpResponse<String> response = get(key, "/hearth/v1/sessions");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -369,10 +327,7 @@ class TenancyTest {
     }
 
     private static HttpResponse<String> get(AccessKey key, String path) throws Exception {
-        URI uri = server.endpoint().resolve(path);
-        var builder = HttpRequest.newBuilder(uri).GET();
-        new SigV4Signer(key, Signed.REGION).sign("GET", uri, Map.of(), SigV4Signer.sha256Hex(new byte[0]))
-                .forEach(builder::header);
-        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        var request = Signed.request(key, "GET", server.endpoint().resolve(path), new byte[0]);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -6,35 +6,25 @@ import static org.awaitility.Awaitility.await;
 
 import io.hearth.api.Json;
 import io.hearth.auth.AccessKey;
-import io.hearth.auth.SigV4Signer;
 import io.hearth.server.HearthServer;
+import io.hearth.testing.AccessKeys;
 import io.hearth.testing.Agents;
 import io.hearth.testing.Clients;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
 import io.hearth.testing.Signed;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.bedrockagentcore.BedrockAgentCoreClient;
 import software.amazon.awssdk.services.bedrockagentcorecontrol.BedrockAgentCoreControlClient;
 import software.amazon.awssdk.services.bedrockagentcorecontrol.model.AgentRuntimeStatus;
 import software.amazon.awssdk.services.bedrockagentcorecontrol.model.NetworkMode;
@@ -62,7 +52,7 @@ class TenantQuotaTest {
         server = HearthServer.start(HearthExtension.testConfig(dataDir));
         root = Clients.of(server.endpoint());
         rootCounter = new Agents(root, dataDir).pythonCounter();
-        keyB = createKey(TENANT_B);
+        keyB = AccessKeys.create(server.endpoint(), Optional.of(TENANT_B));
     }
 
     @AfterAll
@@ -80,8 +70,8 @@ class TenantQuotaTest {
         String arnB = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> control(keyB).getAgentRuntime(r -> r.agentRuntimeId(runtimeB)),
                         r -> r.status() != AgentRuntimeStatus.CREATING).agentRuntimeArn();
-        var asB = new Invoker(noRetries(keyB), arnB);
-        var asRoot = new Invoker(noRetries(Signed.ROOT_KEY), rootCounter.arn());
+        var asB = new Invoker(Clients.noRetries(server.endpoint(), keyB), arnB);
+        var asRoot = new Invoker(Clients.noRetries(server.endpoint(), Signed.ROOT_KEY), rootCounter.arn());
 
         HttpResponse<String> set = send(Signed.ROOT_KEY, "PUT", "/hearth/v1/tenants/" + TENANT_B + "/quotas",
                 "{\"maxActiveSessions\": 2, \"maxAgents\": 1}");
@@ -214,43 +204,12 @@ class TenantQuotaTest {
         return Clients.of(server.endpoint(), key.id(), key.secret()).control();
     }
 
-    /** A data-plane client of that key that does not retry, so each refusal is seen. */
-    private static BedrockAgentCoreClient noRetries(AccessKey key) {
-        return BedrockAgentCoreClient.builder()
-                .endpointOverride(server.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key.id(), key.secret())))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
-    }
-
-    /** A new access key of {@code tenant}, made through the admin API with the root key. */
-    private static AccessKey createKey(String tenant) throws Exception {
-        HttpResponse<String> response = send(Signed.ROOT_KEY, "POST", "/hearth/v1/keys", "{\"tenant\":\"" + tenant + "\"}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        JsonNode created = json(response);
-        return new AccessKey(created.path("accessKeyId").asString(), created.path("secretAccessKey").asString(),
-                created.path("tenant").asString(), true);
-    }
-
     /** The counter agent, uploaded as {@code ./hearth deploy} uploads, signed with {@code key}. */
     private static void upload(AccessKey key, String bucket, String artifactKey) throws Exception {
-        byte[] zip = counterZip();
+        byte[] zip = Agents.pythonCounterZip("");
         URI uri = server.endpoint().resolve("/hearth/v1/artifacts/" + bucket + "/" + artifactKey);
-        var builder = HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofByteArray(zip));
-        new SigV4Signer(key, Signed.REGION).sign("PUT", uri, Map.of(), SigV4Signer.sha256Hex(zip)).forEach(builder::header);
-        HttpResponse<String> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(Signed.request(key, "PUT", uri, zip).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-
-    private static byte[] counterZip() throws IOException {
-        var bytes = new ByteArrayOutputStream();
-        try (var zip = new ZipOutputStream(bytes)) {
-            zip.putNextEntry(new ZipEntry("agent.py"));
-            zip.write(Files.readAllBytes(HearthExtension.repoRoot().resolve("examples/python-counter/agent.py")));
-            zip.closeEntry();
-        }
-        return bytes.toByteArray();
     }
 
     private static JsonNode json(HttpResponse<String> response) {
@@ -264,11 +223,7 @@ class TenantQuotaTest {
 
     private static HttpResponse<String> send(HearthServer on, AccessKey key, String method, String path, String body)
             throws Exception {
-        URI uri = on.endpoint().resolve(path);
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        var builder = HttpRequest.newBuilder(uri).method(method, bytes.length == 0
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
-        new SigV4Signer(key, Signed.REGION).sign(method, uri, Map.of(), SigV4Signer.sha256Hex(bytes)).forEach(builder::header);
-        return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        var request = Signed.request(key, method, on.endpoint().resolve(path), body.getBytes(StandardCharsets.UTF_8));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -103,18 +101,7 @@ public final class BenchContext implements AutoCloseable {
         if (Boolean.getBoolean("hearth.bench.keepWork")) {
             progress.say("scratch directory kept: %s", workDir);
         } else {
-            deleteTree(workDir);
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // scratch under the system's temporary directory: what is left there is harmless
+            ScratchDirs.delete(workDir);
         }
     }
 }

@@ -7,14 +7,9 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * The results as a picture: one bar per row, Hearth / baseline on a log scale around 1×, coloured by whether the
@@ -28,40 +23,20 @@ public final class ChartRenderer {
     private static final int BOTTOM = 56;
     private static final int RIGHT_MARGIN = 70;
     private static final Color MET = new Color(0x2e7d32);
-    private static final Color MISSED = new Color(0xc62828);
+    private static final Color MISSED = ChartCanvas.FAILED;
     private static final Color INFO = new Color(0x78909c);
-    private static final Color GRID = new Color(0xe0e0e0);
-    private static final Color TEXT = new Color(0x212121);
-    private static final Color MUTED = new Color(0x757575);
+    private static final Color GRID = ChartCanvas.GRID;
+    private static final Color TEXT = ChartCanvas.TEXT;
+    private static final Color MUTED = ChartCanvas.MUTED;
 
     private ChartRenderer() {}
 
     public static void write(BenchReport report, Path png) {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-        List<Row> rows = report.rows();
-        int height = TOP + rows.size() * ROW_HEIGHT + BOTTOM;
-        var image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            draw(g, report, height);
-        } finally {
-            g.dispose();
-        }
-        try {
-            ImageIO.write(image, "png", png.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the chart to " + png + ": " + e.getMessage(), e);
-        }
+        int height = TOP + report.rows().size() * ROW_HEIGHT + BOTTOM;
+        ChartCanvas.write(WIDTH, height, png, g -> draw(g, report));
     }
 
-    private static void draw(Graphics2D g, BenchReport report, int height) {
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, WIDTH, height);
-
+    private static void draw(Graphics2D g, BenchReport report) {
         g.setColor(TEXT);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
         g.drawString("Hearth / baseline measured in the same run, " + report.date()

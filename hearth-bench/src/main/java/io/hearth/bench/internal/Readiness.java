@@ -59,7 +59,8 @@ public final class Readiness {
         }
     }
 
-    static void sleepMillis(long millis) {
+    /** Sleeps; an interrupt ends the wait with an unchecked exception, the thread's flag set again. */
+    public static void sleepMillis(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

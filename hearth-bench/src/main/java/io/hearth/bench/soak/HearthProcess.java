@@ -1,6 +1,7 @@
 package io.hearth.bench.soak;
 
 import io.hearth.bench.internal.BenchAuth;
+import io.hearth.bench.internal.Readiness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ final class HearthProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Hearth exited with " + process.exitValue() + " before listening: " + tail(log));
             }
-            sleep(50);
+            Readiness.sleepMillis(50);
         }
         process.destroyForcibly();
         throw new IllegalStateException("Hearth did not say it was listening within " + START_TIMEOUT.toSeconds() + " s: " + tail(log));
@@ -140,14 +141,5 @@ final class HearthProcess implements AutoCloseable {
     private static String tail(Path file) {
         String text = read(file).strip();
         return text.isEmpty() ? "(its log is empty)" : text.substring(Math.max(0, text.length() - 2_000));
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting", e);
-        }
     }
 }

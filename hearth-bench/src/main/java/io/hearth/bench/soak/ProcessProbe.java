@@ -1,5 +1,6 @@
 package io.hearth.bench.soak;
 
+import io.hearth.bench.internal.Readiness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ final class ProcessProbe {
                 fullGcsSeen = count;
                 return after;
             }
-            HearthProcess.sleep(50);
+            Readiness.sleepMillis(50);
         }
         return Double.NaN;
     }

@@ -4,6 +4,8 @@ import io.hearth.bench.internal.DeployedRuntime;
 import io.hearth.bench.internal.HearthNode;
 import io.hearth.bench.internal.HostFacts;
 import io.hearth.bench.internal.Progress;
+import io.hearth.bench.internal.Readiness;
+import io.hearth.bench.internal.ScratchDirs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -12,10 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -64,7 +64,7 @@ public final class Soak {
                 hearth.close();
             }
             stopClient(http);
-            deleteTree(work);
+            ScratchDirs.delete(work);
         }
     }
 
@@ -88,7 +88,7 @@ public final class Soak {
                 }
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
-                    HearthProcess.sleep(wait / 1_000_000);
+                    Readiness.sleepMillis(wait / 1_000_000);
                 }
                 if (!hearth.alive()) {
                     checks.add(new SoakCheck("Hearth ran throughout", "exited during the soak: " + hearth.logTail(), "alive", false));
@@ -139,7 +139,7 @@ public final class Soak {
                 stop.clean() ? "exited" : "killed", stop.seconds(), stop.exitCode()),
                 "exits within " + HearthProcess.STOP_TIMEOUT.toSeconds() + " s", stop.clean()));
         checks.add(leftovers(agents, dataDir));
-        deleteTree(work);
+        ScratchDirs.delete(work);
         checks.add(new SoakCheck("temporary directory removed", Files.exists(work) ? "still there: " + work : "removed",
                 "removed", !Files.exists(work)));
 
@@ -177,7 +177,7 @@ public final class Soak {
             if (live == 0 && agents == 0) {
                 break;
             }
-            HearthProcess.sleep(200);
+            Readiness.sleepMillis(200);
         } while (System.nanoTime() < deadline);
         return new SoakCheck("after stopping every session", live + " live sandboxes, " + agents + " agent processes",
                 "0 and 0 within " + SETTLE_MILLIS / 1000 + " s", live == 0 && agents == 0);
@@ -202,7 +202,7 @@ public final class Soak {
             if (left.isEmpty()) {
                 break;
             }
-            HearthProcess.sleep(200);
+            Readiness.sleepMillis(200);
         } while (System.nanoTime() < deadline);
         String observed = left.isEmpty() ? "none" : left.size() + ": " + String.join("; ", left.subList(0, Math.min(3, left.size())));
         return new SoakCheck("processes left after Hearth exited", observed, "none", left.isEmpty());
@@ -254,17 +254,6 @@ public final class Soak {
             http.stop();
         } catch (Exception e) {
             // the run is over; a client that does not stop cleanly changes no figure
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // checked by the caller: a directory still there fails the verdict
         }
     }
 }

@@ -1,18 +1,14 @@
 package io.hearth.bench.soak;
 
+import io.hearth.bench.internal.ChartCanvas;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
 
 /**
  * The series over time, one panel each: warm-up shaded, the panel's title red when its check failed. Drawn with
@@ -24,11 +20,11 @@ final class SoakChart {
     private static final int TOP = 84;
     private static final int COLUMNS = 2;
     private static final Color LINE = new Color(0x1565c0);
-    private static final Color FAILED = new Color(0xc62828);
+    private static final Color FAILED = ChartCanvas.FAILED;
     private static final Color WARMUP = new Color(0xf1f1f1);
-    private static final Color GRID = new Color(0xe0e0e0);
-    private static final Color TEXT = new Color(0x212121);
-    private static final Color MUTED = new Color(0x757575);
+    private static final Color GRID = ChartCanvas.GRID;
+    private static final Color TEXT = ChartCanvas.TEXT;
+    private static final Color MUTED = ChartCanvas.MUTED;
 
     private record Panel(String title, String check, ToDoubleFunction<SoakSample> value) {}
 
@@ -43,39 +39,24 @@ final class SoakChart {
     private SoakChart() {}
 
     static void write(SoakReport report, Path png) {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
         int rows = (PANELS.size() + COLUMNS - 1) / COLUMNS;
-        int height = TOP + rows * PANEL_HEIGHT + 20;
-        var image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, height);
-            g.setColor(report.passed() ? TEXT : FAILED);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-            g.drawString("Hearth soak, " + report.date() + ": " + (report.passed() ? "flat, nothing leaked" : "NOT flat or leaked"), 16, 28);
-            g.setColor(MUTED);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            g.drawString(String.format(Locale.ROOT, "%.0f s, isolation %s, %d invokes/s; shaded: warm-up (not compared)",
-                    report.seconds(), report.isolation(), report.config().rate()), 16, 48);
-            g.drawString(report.machine(), 16, 64);
-            int panelWidth = WIDTH / COLUMNS;
-            for (int i = 0; i < PANELS.size(); i++) {
-                Panel panel = PANELS.get(i);
-                boolean failed = report.checks().stream().anyMatch(c -> c.what().equals(panel.check()) && !c.passed());
-                drawPanel(g, report, panel, failed, (i % COLUMNS) * panelWidth, TOP + (i / COLUMNS) * PANEL_HEIGHT, panelWidth);
-            }
-        } finally {
-            g.dispose();
-        }
-        try {
-            ImageIO.write(image, "png", png.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the chart to " + png + ": " + e.getMessage(), e);
+        ChartCanvas.write(WIDTH, TOP + rows * PANEL_HEIGHT + 20, png, g -> draw(g, report));
+    }
+
+    private static void draw(Graphics2D g, SoakReport report) {
+        g.setColor(report.passed() ? TEXT : FAILED);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        g.drawString("Hearth soak, " + report.date() + ": " + (report.passed() ? "flat, nothing leaked" : "NOT flat or leaked"), 16, 28);
+        g.setColor(MUTED);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString(String.format(Locale.ROOT, "%.0f s, isolation %s, %d invokes/s; shaded: warm-up (not compared)",
+                report.seconds(), report.isolation(), report.config().rate()), 16, 48);
+        g.drawString(report.machine(), 16, 64);
+        int panelWidth = WIDTH / COLUMNS;
+        for (int i = 0; i < PANELS.size(); i++) {
+            Panel panel = PANELS.get(i);
+            boolean failed = report.checks().stream().anyMatch(c -> c.what().equals(panel.check()) && !c.passed());
+            drawPanel(g, report, panel, failed, (i % COLUMNS) * panelWidth, TOP + (i / COLUMNS) * PANEL_HEIGHT, panelWidth);
         }
     }
 

@@ -4,6 +4,7 @@ import io.hearth.bench.internal.BenchAuth;
 import io.hearth.bench.internal.DeployedRuntime;
 import io.hearth.bench.internal.HearthNode;
 import io.hearth.bench.internal.HttpConnection;
+import io.hearth.bench.internal.Readiness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -116,7 +117,7 @@ final class SoakTraffic {
             while (running.get()) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
-                    HearthProcess.sleep(Math.max(1, wait / 1_000_000));
+                    Readiness.sleepMillis(Math.max(1, wait / 1_000_000));
                     continue;
                 }
                 // Behind schedule (a slow answer, a GC pause): carry on from now rather than burst to catch up.
@@ -173,7 +174,7 @@ final class SoakTraffic {
                     replace(slots.get(ThreadLocalRandom.current().nextInt(slots.size())));
                     nextChurn = Math.max(nextChurn + churnGap, System.nanoTime());
                 } else {
-                    HearthProcess.sleep(Math.max(1, (Math.min(nextChurn, nextCrash) - now) / 1_000_000));
+                    Readiness.sleepMillis(Math.max(1, (Math.min(nextChurn, nextCrash) - now) / 1_000_000));
                 }
             } catch (RuntimeException e) {
                 fail("disruptor: " + e.getClass().getSimpleName());

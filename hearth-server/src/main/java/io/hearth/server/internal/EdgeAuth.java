@@ -2,12 +2,14 @@ package io.hearth.server.internal;
 
 import io.hearth.api.ApiException;
 import io.hearth.api.ErrorType;
+import io.hearth.api.FieldError;
 import io.hearth.auth.AuthException;
 import io.hearth.auth.Principal;
 import io.hearth.auth.SigV4Verifier;
 import io.hearth.auth.SignedRequest;
 import io.hearth.auth.Verification;
 import io.hearth.router.DataPlaneHandler;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -37,20 +39,36 @@ public final class EdgeAuth {
     /** Exactly one is present: the verifier with SigV4 on, the principal every request gets with it off. */
     private final Optional<SigV4Verifier> verifier;
     private final Optional<Principal> anonymous;
+    /** Where a deferred data-plane body over {@link #MAX_DEFERRED_DATA_PLANE_BYTES} waits, up to the payload limit. */
+    private final Optional<Spool> spool;
+    private final long maxPayloadBytes;
 
-    private EdgeAuth(Optional<SigV4Verifier> verifier, Optional<Principal> anonymous) {
+    private EdgeAuth(Optional<SigV4Verifier> verifier, Optional<Principal> anonymous, Optional<Spool> spool,
+            long maxPayloadBytes) {
         this.verifier = verifier;
         this.anonymous = anonymous;
+        this.spool = spool;
+        this.maxPayloadBytes = maxPayloadBytes;
     }
 
+    /** Without a spool: a deferred data-plane body over the in-memory bound is refused. */
     public static EdgeAuth sigV4(SigV4Verifier verifier) {
-        return new EdgeAuth(Optional.of(verifier), Optional.empty());
+        return new EdgeAuth(Optional.of(verifier), Optional.empty(), Optional.empty(), MAX_DEFERRED_DATA_PLANE_BYTES);
+    }
+
+    /** A deferred data-plane body over the in-memory bound waits in {@code spool}, up to {@code maxPayloadBytes}. */
+    public static EdgeAuth sigV4(SigV4Verifier verifier, Spool spool, long maxPayloadBytes) {
+        if (maxPayloadBytes < 1) {
+            throw new IllegalArgumentException("maxPayloadBytes: " + maxPayloadBytes + " (expected: positive)");
+        }
+        return new EdgeAuth(Optional.of(verifier), Optional.empty(), Optional.of(spool), maxPayloadBytes);
     }
 
     /** Authentication off: every request acts for {@code tenant}. */
     public static EdgeAuth none(String tenant) {
         return new EdgeAuth(Optional.empty(),
-                Optional.of(new Principal(tenant, Principal.Kind.ANONYMOUS, "anonymous", Optional.empty())));
+                Optional.of(new Principal(tenant, Principal.Kind.ANONYMOUS, "anonymous", Optional.empty())),
+                Optional.empty(), MAX_DEFERRED_DATA_PLANE_BYTES);
     }
 
     /** What to do with a request. */
@@ -58,8 +76,12 @@ public final class EdgeAuth {
         /** Hand {@code request} (its body checked as it is read) on. */
         record Proceed(Request request) implements Outcome {}
 
-        /** Read the body whole (at most {@code maxBytes}) and check the signature before anything acts on it. */
-        record ReadFirst(Verification verification, int maxBytes) implements Outcome {}
+        /**
+         * Read the body whole and check the signature before anything acts on it: up to {@code maxBytes} in memory,
+         * past that in {@code spool} (when there is one) up to {@code maxSpooledBytes}.
+         */
+        record ReadFirst(Verification verification, int maxBytes, Optional<Spool> spool, long maxSpooledBytes)
+                implements Outcome {}
     }
 
     /** @throws ApiException the refusal, in the AWS shape */
@@ -94,34 +116,74 @@ public final class EdgeAuth {
         }
         if (verification.signatureDeferred()) {
             int max = dataPlane ? MAX_DEFERRED_DATA_PLANE_BYTES : MAX_DEFERRED_API_BYTES;
-            if (request.getLength() > max) {
+            Optional<Spool> spooling = dataPlane ? spool : Optional.empty();
+            if (spooling.isPresent() && request.getLength() > maxPayloadBytes) {
+                throw payloadTooLarge(request.getLength());
+            }
+            if (spooling.isEmpty() && request.getLength() > max) {
                 throw tooLargeToDefer(max);
             }
-            return new Outcome.ReadFirst(verification, max);
+            return new Outcome.ReadFirst(verification, max, spooling, maxPayloadBytes);
         }
         request.setAttribute(Principal.REQUEST_ATTRIBUTE, verification.principal());
         return new Outcome.Proceed(verification.payload().needsBody() ? new CheckedBody(request, verification.payload()) : request);
     }
 
-    /** Blocks: reads the body whole, checks the signature over it, and serves it from memory to what comes next. */
+    /**
+     * Blocks: reads the body whole, hashing it as it arrives, checks the signature over it, and serves it to what comes
+     * next from memory, or from its spool file when it outgrew the in-memory bound.
+     */
     Request readFirst(Request request, Outcome.ReadFirst deferred) {
-        byte[] body;
+        var memory = new ByteArrayOutputStream();
+        Spool.File spooled = null;
+        long total = 0;
         try (InputStream in = Content.Source.asInputStream(request)) {
-            body = in.readNBytes(deferred.maxBytes() + 1);
-        } catch (IOException e) {
-            throw ApiException.cannotParse("payload: the request body could not be read (" + e.getMessage() + ")");
-        }
-        if (body.length > deferred.maxBytes()) {
-            throw tooLargeToDefer(deferred.maxBytes());
-        }
-        try {
-            deferred.verification().payload().update(body, 0, body.length);
+            byte[] buffer = new byte[64 << 10];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                total += n;
+                if (spooled == null && memory.size() + n > deferred.maxBytes()) {
+                    if (deferred.spool().isEmpty()) {
+                        throw tooLargeToDefer(deferred.maxBytes());
+                    }
+                    spooled = deferred.spool().get().create();
+                    byte[] held = memory.toByteArray();
+                    memory = null;
+                    spooled.write(held, 0, held.length);
+                }
+                if (spooled != null && total > deferred.maxSpooledBytes()) {
+                    throw payloadTooLarge(total);
+                }
+                deferred.verification().payload().update(buffer, 0, n);
+                if (spooled == null) {
+                    memory.write(buffer, 0, n);
+                } else {
+                    spooled.write(buffer, 0, n);
+                }
+            }
             deferred.verification().payload().finish();
+        } catch (IOException e) {
+            closeQuietly(spooled);
+            throw ApiException.cannotParse("payload: the request body could not be read (" + e.getMessage() + ")");
         } catch (AuthException e) {
+            closeQuietly(spooled);
             throw e.toApiException();
+        } catch (RuntimeException e) {
+            closeQuietly(spooled);
+            throw e;
         }
         request.setAttribute(Principal.REQUEST_ATTRIBUTE, deferred.verification().principal());
-        return new BufferedBody(request, body);
+        return spooled == null ? new BufferedBody(request, memory.toByteArray()) : new SpooledBody(request, spooled);
+    }
+
+    private static void closeQuietly(Spool.File file) {
+        if (file != null) {
+            file.close();
+        }
+    }
+
+    private ApiException payloadTooLarge(long length) {
+        String message = "payload: " + length + " bytes (expected: at most " + maxPayloadBytes + " bytes)";
+        return ApiException.validation(message, new FieldError("payload", message));
     }
 
     private static ApiException tooLargeToDefer(int max) {
