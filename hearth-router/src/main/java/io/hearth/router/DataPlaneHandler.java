@@ -87,17 +87,15 @@ public final class DataPlaneHandler extends Handler.Abstract {
 
     public DataPlaneHandler(Deployments deployments, SessionManager sessions, HttpClient agentClient,
             AwsIdentity identity, AgentTimeouts timeouts, long maxPayloadBytes) {
-        this(deployments, sessions, agentClient, identity, timeouts, maxPayloadBytes, Quotas.unlimited());
-    }
-
-    /** With the node's quotas: each invocation takes a token of its endpoint's rate first. */
-    public DataPlaneHandler(Deployments deployments, SessionManager sessions, HttpClient agentClient,
-            AwsIdentity identity, AgentTimeouts timeouts, long maxPayloadBytes, Quotas quotas) {
         this(deployments, sessions, agentClient, identity, timeouts, maxPayloadBytes,
-                Workers.bounded("hearth-data-plane", MAX_SLOW_RUNNING, MAX_SLOW_QUEUED), true, quotas, Optional.empty());
+                Workers.bounded("hearth-data-plane", MAX_SLOW_RUNNING, MAX_SLOW_QUEUED), true, Quotas.unlimited(),
+                Optional.empty());
     }
 
-    /** With the node's quotas, and the key every invocation's workload access token is signed with. */
+    /**
+     * With the node's quotas (each invocation takes a token of its endpoint's rate first), and the key every
+     * invocation's workload access token is signed with.
+     */
     public DataPlaneHandler(Deployments deployments, SessionManager sessions, HttpClient agentClient,
             AwsIdentity identity, AgentTimeouts timeouts, long maxPayloadBytes, Quotas quotas,
             WorkloadTokens workloadTokens) {

@@ -23,15 +23,20 @@ public final class SigV4Match {
         this.provided = auth.signature().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Whether the signature covers one of the canonical requests ending with this payload hash. */
+    /**
+     * Whether the signature covers one of the canonical requests ending with this payload hash. The forms are tried
+     * in order, the SDKs' first, and the first match ends the search: which form a client used is no secret, and each
+     * comparison itself takes constant time.
+     */
     public boolean matches(String payloadHash) {
-        boolean matched = false;
         for (String head : canonicalHeads) {
             String stringToSign = stringToSignHead + SigV4Crypto.sha256Hex(head + payloadHash);
             byte[] expected = HexFormat.of().formatHex(SigV4Crypto.hmac(signingKey, stringToSign))
                     .getBytes(StandardCharsets.US_ASCII);
-            matched |= MessageDigest.isEqual(expected, provided);
+            if (MessageDigest.isEqual(expected, provided)) {
+                return true;
+            }
         }
-        return matched;
+        return false;
     }
 }
