@@ -136,7 +136,11 @@ def spin(options):
     return {"workers": len(workers)}
 
 
-ACTIONS = {"escape": escape, "alloc": alloc, "forkbomb": forkbomb, "fill": fill, "spin": spin}
+def whoami(options):
+    return {"uid": os.getuid(), "gid": os.getgid(), "cwd": os.getcwd(), "env": dict(os.environ)}
+
+
+ACTIONS = {"whoami": whoami, "escape": escape, "alloc": alloc, "forkbomb": forkbomb, "fill": fill, "spin": spin}
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -3,6 +3,7 @@ package io.hearth.bench;
 import io.hearth.bench.internal.BenchContext;
 import io.hearth.bench.internal.ChartRenderer;
 import io.hearth.bench.internal.ColdStartMeasurement;
+import io.hearth.bench.internal.CommandMeasurement;
 import io.hearth.bench.internal.DensityMeasurement;
 import io.hearth.bench.internal.HostFacts;
 import io.hearth.bench.internal.JsonReport;
@@ -14,6 +15,7 @@ import io.hearth.bench.internal.Progress;
 import io.hearth.bench.internal.SectionResult;
 import io.hearth.bench.internal.SseMeasurement;
 import io.hearth.bench.internal.WarmInvokeMeasurement;
+import io.hearth.bench.internal.WebSocketMeasurement;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -37,7 +39,9 @@ public final class Bench {
             new SseMeasurement(),
             new ColdStartMeasurement(),
             new DensityMeasurement(),
-            new PoolMeasurement());
+            new PoolMeasurement(),
+            new CommandMeasurement(),
+            new WebSocketMeasurement());
 
     private Bench() {}
 

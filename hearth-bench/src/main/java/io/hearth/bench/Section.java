@@ -7,7 +7,9 @@ public enum Section {
     SSE_STREAMS("sse", "Open SSE streams"),
     COLD_START("cold", "Cold start"),
     DENSITY("density", "Density"),
-    WARM_POOL("pool", "Warm pool");
+    WARM_POOL("pool", "Warm pool"),
+    COMMANDS("commands", "Commands"),
+    WEBSOCKET("websocket", "WebSocket");
 
     private final String key;
     private final String title;
@@ -31,6 +33,6 @@ public enum Section {
                 return section;
             }
         }
-        throw new IllegalArgumentException("section: " + key + " (expected: one of warm, payload, sse, cold, density, pool)");
+        throw new IllegalArgumentException("section: " + key + " (expected: one of warm, payload, sse, cold, density, pool, commands, websocket)");
     }
 }

@@ -11,7 +11,8 @@ public enum Unit {
     MEBIBYTES("MiB", 1),
     KIBIBYTES("KiB", 0),
     SESSIONS("sessions", 0),
-    STREAMS("streams", 0);
+    STREAMS("streams", 0),
+    MESSAGES_PER_SECOND("msg/s", 0);
 
     private final String symbol;
     private final int decimals;

@@ -36,6 +36,7 @@ class BenchSmokeTest {
         assertMeasured(report, Section.SSE_STREAMS, "concurrent SSE streams held");
         assertMeasured(report, Section.COLD_START, "(process)");
         assertMeasured(report, Section.DENSITY, "live idle sessions");
+        assertMeasured(report, Section.WEBSOCKET, "echoed messages per second");
 
         Row nginx = row(report, Section.WARM_INVOKE, "c=4 throughput vs nginx");
         if (Nginx.binary().isPresent()) {

@@ -2,6 +2,7 @@ package io.hearth.cli;
 
 import io.hearth.cli.internal.Deployer;
 import io.hearth.cli.internal.HearthClient;
+import io.hearth.cli.internal.PullProgressLine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +12,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
-        description = {"Deploy a directory of agent code as an agent runtime (a new version if it exists).",
+        description = {"Deploy a directory of agent code, or a container image, as an agent runtime (a new version if it exists).",
+                "  hearth deploy DIR --name NAME --entry FILE [--runtime RUNTIME]",
+                "  hearth deploy --image URI --name NAME",
                 "Reaches the server named by HEARTH_ENDPOINT (default http://127.0.0.1:8080)."})
 final class DeployCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "The agent's code directory.")
+    @Parameters(index = "0", arity = "0..1", description = "The agent's code directory (not with --image).")
     Path dir;
+
+    @Option(names = "--image", paramLabel = "URI",
+            description = "A container image the server pulls (registry/repository:tag or @sha256:...), instead of DIR. "
+                    + "The pull's progress shows on stderr.")
+    String image;
 
     @Option(names = "--name", required = true, description = "Runtime name: [a-zA-Z][a-zA-Z0-9_]{0,47}.")
     String name;
@@ -24,13 +32,32 @@ final class DeployCommand implements Callable<Integer> {
             description = "PYTHON_3_10..PYTHON_3_14 or NODE_22. Default: ${DEFAULT-VALUE}. Other languages: a hearth.json manifest.")
     String runtime;
 
-    @Option(names = "--entry", required = true, arity = "1..2", description = "Entry point file(s), relative to the directory.")
+    @Option(names = "--entry", arity = "1..2", description = "Entry point file(s), relative to the directory (with DIR).")
     List<String> entry = new ArrayList<>();
 
     @Override
     public Integer call() {
+        var client = HearthClient.fromEnvironment(ServerOptions.defaultDataDir());
+        if (image != null) {
+            if (dir != null || !entry.isEmpty()) {
+                throw new CliProblem("--image " + image + " with " + (dir != null ? "DIR " + dir : "--entry " + entry)
+                        + " (expected: either --image URI, or DIR with --entry: an image brings its own entry point)");
+            }
+            if (image.isBlank()) {
+                throw new CliProblem("--image: '" + image + "' (expected: registry/repository:tag or registry/repository@sha256:<hex>)");
+            }
+            boolean terminal = System.console() != null && System.console().isTerminal();
+            new Deployer(client, System.out).deployImage(image, name, PullProgressLine.on(System.err, terminal));
+            return 0;
+        }
+        if (dir == null) {
+            throw new CliProblem("nothing to deploy (expected: DIR with --entry, or --image URI)");
+        }
+        if (entry.isEmpty()) {
+            throw new CliProblem("DIR " + dir + " without --entry (expected: --entry FILE, the agent's entry point in DIR)");
+        }
         try {
-            new Deployer(HearthClient.fromEnvironment(ServerOptions.defaultDataDir()), System.out).deploy(dir, name, runtime, entry);
+            new Deployer(client, System.out).deploy(dir, name, runtime, entry);
             return 0;
         } catch (IllegalArgumentException e) {
             throw new CliProblem(e.getMessage());

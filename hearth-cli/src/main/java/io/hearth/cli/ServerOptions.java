@@ -1,17 +1,26 @@
 package io.hearth.cli;
 
 import io.hearth.api.AwsIdentity;
+import io.hearth.control.ArtifactSettings;
+import io.hearth.control.ExtractionLimits;
+import io.hearth.control.S3Settings;
 import io.hearth.quota.QuotaSettings;
 import io.hearth.quota.RateLimit;
+import io.hearth.router.shell.ShellSettings;
+import io.hearth.router.websocket.WebSocketSettings;
 import io.hearth.auth.AccessKey;
 import io.hearth.identity.RoleCredentialSources;
+import io.hearth.router.ResumableStreamSettings;
 import io.hearth.server.AuthSettings;
 import io.hearth.server.ServerConfig;
 import io.hearth.session.SessionSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import picocli.CommandLine.Option;
 
@@ -128,9 +137,94 @@ public final class ServerOptions {
                     "credentials agents of runtimes with that roleArn get. See docs/identity.md."})
     Path roleCredentials;
 
+    @Option(names = "--stream-resume-bytes", defaultValue = "1048576",
+            description = {"Bytes of each SSE answer's latest events held for a caller that reattaches with Last-Event-ID;",
+                    "0 turns resumable streams off (events pass unnumbered). Default: ${DEFAULT-VALUE}."})
+    long streamResumeBytes;
+
+    @Option(names = "--stream-resume-seconds", defaultValue = "60",
+            description = {"Seconds an SSE answer whose caller dropped is held, its agent still answering, for the caller",
+                    "to reattach; then it is aborted. Default: ${DEFAULT-VALUE}."})
+    long streamResumeSeconds;
+
+    @Option(names = "--ws-idle-timeout", defaultValue = "60",
+            description = {"Seconds a relayed WebSocket may stay silent both ways (pings count) before it is closed",
+                    "with 1001. Default: ${DEFAULT-VALUE}."})
+    long wsIdleSeconds;
+
+    @Option(names = "--ws-max-frame-bytes", defaultValue = "16777216",
+            description = "Largest WebSocket frame taken from a caller or an agent; larger closes with 1009. Default: ${DEFAULT-VALUE}.")
+    long wsMaxFrameBytes;
+
+    @Option(names = "--ws-max-message-bytes", defaultValue = "100000000",
+            description = "Largest WebSocket message, fragments together; larger closes with 1009. Default: ${DEFAULT-VALUE}.")
+    long wsMaxMessageBytes;
+
+    @Option(names = "--shell-reconnect-window", defaultValue = "900",
+            description = {"Seconds an interactive shell whose client dropped keeps running for a client to reattach",
+                    "with its shell id; then it is killed. Default: ${DEFAULT-VALUE}."})
+    long shellReconnectSeconds;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = {"Read code.s3 artifacts from this S3 API (AWS or any S3-compatible store) instead of Hearth's",
+                    "own artifact store. Credentials: --s3-access-key-id/--s3-secret-access-key, else the AWS default chain."})
+    String s3Endpoint;
+
+    @Option(names = "--s3-region", defaultValue = "us-east-1", description = "Region S3 requests are signed for. Default: ${DEFAULT-VALUE}.")
+    String s3Region;
+
+    @Option(names = "--registry-insecure", paramLabel = "HOST[:PORT]",
+            description = "Pull container images from this registry over plain HTTP (a registry on loopback). Repeatable.")
+    List<String> registryInsecure = List.of();
+
+    @Option(names = "--registry-mirror", paramLabel = "REGISTRY=MIRROR",
+            description = "Pull images of REGISTRY (docker.io, for example) from MIRROR instead. Repeatable.")
+    List<String> registryMirrors = List.of();
+
+    @Option(names = "--registry-credentials", paramLabel = "HOST[:PORT]=FILE",
+            description = "Sign in to this registry with the credentials in FILE: user:password, or Bearer <token>. Repeatable.")
+    List<String> registryCredentials = List.of();
+
+    @Option(names = "--registry-ecr", paramLabel = "HOST[:PORT][/PREFIX]",
+            description = "Pull ECR images (<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>) from HOST[:PORT]/PREFIX/<repo>:<tag>.")
+    String registryEcr;
+
+    @Option(names = "--s3-virtual-hosted",
+            description = "Address buckets as bucket.host (AWS's style) rather than host/bucket (path style, the default).")
+    boolean s3VirtualHosted;
+
+    @Option(names = "--s3-access-key-id", description = "Access key for --s3-endpoint (with --s3-secret-access-key).")
+    String s3AccessKeyId;
+
+    @Option(names = "--s3-secret-access-key", description = "Secret key for --s3-endpoint.")
+    String s3SecretAccessKey;
+
+    @Option(names = "--artifact-max-bytes", defaultValue = "750000000",
+            description = "Bytes one artifact may unpack to, all files together. Default: ${DEFAULT-VALUE} (AgentCore's).")
+    long artifactMaxBytes;
+
+    @Option(names = "--artifact-max-entries", defaultValue = "100000",
+            description = "Files, directories and links one artifact may hold. Default: ${DEFAULT-VALUE}.")
+    int artifactMaxEntries;
+
+    @Option(names = "--artifact-max-zip-bytes", defaultValue = "250000000",
+            description = "Largest object downloaded from --s3-endpoint. Default: ${DEFAULT-VALUE} (AgentCore's).")
+    long artifactMaxZipBytes;
+
     private static final List<String> ISOLATIONS = List.of("auto", "gvisor", "namespaces", "process");
 
     /** @throws IllegalArgumentException naming the option and what it takes */
+    private ResumableStreamSettings resumableStreams() {
+        if (streamResumeBytes < 0 || streamResumeBytes > ResumableStreamSettings.MAX_TAIL_BYTES) {
+            throw new IllegalArgumentException("--stream-resume-bytes " + streamResumeBytes + " (expected: 0 to "
+                    + ResumableStreamSettings.MAX_TAIL_BYTES + ")");
+        }
+        if (streamResumeSeconds < 1 || streamResumeSeconds > 3600) {
+            throw new IllegalArgumentException("--stream-resume-seconds " + streamResumeSeconds + " (expected: 1 to 3600)");
+        }
+        return new ResumableStreamSettings(streamResumeBytes, Duration.ofSeconds(streamResumeSeconds));
+    }
+
     ServerConfig toConfig() {
         if (!ISOLATIONS.contains(isolation)) {
             throw new IllegalArgumentException("--isolation " + isolation + " (expected: one of " + String.join(", ", ISOLATIONS) + ")");
@@ -149,8 +243,38 @@ public final class ServerOptions {
                 .withMaxPooled(maxPooled)
                 .withShutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
                 .withQuotas(quotas())
+                .withWebSockets(webSockets())
+                .withShells(shells())
                 .withAuth(auth(System.getenv()))
-                .withRoleCredentials(roleCredentials == null ? RoleCredentialSources.NONE : RoleCredentialSources.load(roleCredentials));
+                .withRoleCredentials(roleCredentials == null ? RoleCredentialSources.NONE : RoleCredentialSources.load(roleCredentials))
+                .withResumableStreams(resumableStreams())
+                .withArtifacts(artifacts());
+    }
+
+    /** @throws IllegalArgumentException naming the option and what it takes */
+    ArtifactSettings artifacts() {
+        ExtractionLimits limits;
+        try {
+            limits = new ExtractionLimits(artifactMaxBytes, artifactMaxEntries, artifactMaxBytes, artifactMaxZipBytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--artifact-max-*: " + e.getMessage(), e);
+        }
+        var settings = ArtifactSettings.DEFAULT.withLimits(limits)
+                .withRegistries(RegistryFlags.settings(registryInsecure, registryMirrors, registryCredentials, registryEcr));
+        if (s3Endpoint == null) {
+            if (s3AccessKeyId != null || s3SecretAccessKey != null) {
+                throw new IllegalArgumentException("--s3-access-key-id (expected: only with --s3-endpoint)");
+            }
+            return settings;
+        }
+        URI endpoint;
+        try {
+            endpoint = new URI(s3Endpoint);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("--s3-endpoint " + s3Endpoint + " (expected: a URL such as http://127.0.0.1:9000)", e);
+        }
+        return settings.withS3(new S3Settings(endpoint, s3Region, !s3VirtualHosted,
+                Optional.ofNullable(s3AccessKeyId), Optional.ofNullable(s3SecretAccessKey)));
     }
 
     /** {@code HEARTH_ACCESS_KEY_ID} / {@code HEARTH_SECRET_ACCESS_KEY} give the root key; its tenant is the account. */
@@ -177,6 +301,29 @@ public final class ServerOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("HEARTH_ACCESS_KEY_ID / HEARTH_SECRET_ACCESS_KEY: " + e.getMessage(), e);
         }
+    }
+
+    /** @throws IllegalArgumentException naming the option and what it takes */
+    private WebSocketSettings webSockets() {
+        if (wsIdleSeconds < 1) {
+            throw new IllegalArgumentException("--ws-idle-timeout " + wsIdleSeconds + " (expected: at least 1 second)");
+        }
+        try {
+            return WebSocketSettings.DEFAULT.withIdleTimeout(Duration.ofSeconds(wsIdleSeconds))
+                    .withLimits(wsMaxFrameBytes, wsMaxMessageBytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--ws-max-frame-bytes " + wsMaxFrameBytes + " / --ws-max-message-bytes "
+                    + wsMaxMessageBytes + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @throws IllegalArgumentException naming the option and what it takes */
+    private ShellSettings shells() {
+        if (shellReconnectSeconds < 0) {
+            throw new IllegalArgumentException("--shell-reconnect-window " + shellReconnectSeconds
+                    + " (expected: 0 or more seconds)");
+        }
+        return ShellSettings.DEFAULT.withReconnectWindow(Duration.ofSeconds(shellReconnectSeconds));
     }
 
     /** @throws IllegalArgumentException naming the option and what it takes */

@@ -37,7 +37,17 @@ public final class ControlPlane implements AutoCloseable {
      */
     public ControlPlane(Store store, AwsIdentity identity, Path dataDir, Duration lifecycleFloor, Duration lifecycleCap,
             ExecutorService background) {
+        this(store, identity, dataDir, ArtifactSettings.DEFAULT, lifecycleFloor, lifecycleCap, background);
+    }
+
+    /**
+     * @param artifacts where {@code code.s3} is read from (Hearth's own store unless S3 settings are given) and how
+     *                  much an artifact may unpack to
+     */
+    public ControlPlane(Store store, AwsIdentity identity, Path dataDir, ArtifactSettings artifacts,
+            Duration lifecycleFloor, Duration lifecycleCap, ExecutorService background) {
         requireNonNull(store, "store");
+        requireNonNull(artifacts, "artifacts");
         requireNonNull(identity, "identity");
         requireNonNull(dataDir, "dataDir");
         requireNonNull(background, "background");
@@ -46,8 +56,8 @@ public final class ControlPlane implements AutoCloseable {
                     + " (expected: 0 < floor <= cap)");
         }
         this.store = store;
-        this.parts = new ControlPlaneAssembly(store, identity, dataDir, lifecycleFloor, lifecycleCap, background,
-                Clock.systemUTC());
+        this.parts = new ControlPlaneAssembly(store, identity, dataDir, artifacts, lifecycleFloor, lifecycleCap,
+                background, Clock.systemUTC());
     }
 
     /** The runtime operations acting for the server's own account. */
@@ -92,5 +102,6 @@ public final class ControlPlane implements AutoCloseable {
     @Override
     public void close() {
         // Resolution tasks run on the server's background executor, which the server closes.
+        parts.close();
     }
 }

@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
  * @param identity               the execution role the agent's AWS credentials are for, and how it may ask for them
  * @param jwtAuthorizer          the runtime's {@code customJWTAuthorizer} as stored (JSON), present exactly when
  *                               {@code jwtAuthorized}; the data plane builds the runtime's authorizer from it
+ * @param image                  the container image the version runs on ({@code code} is then its root filesystem
+ *                               and {@code command} its ENTRYPOINT and CMD), or empty for a code artifact
  */
 public record Deployment(
         String runtimeId,
@@ -48,7 +50,8 @@ public record Deployment(
         boolean jwtAuthorized,
         HearthTags settings,
         AgentIdentity identity,
-        Optional<String> jwtAuthorizer) {
+        Optional<String> jwtAuthorizer,
+        Optional<DeployedImage> image) {
 
     public Deployment {
         requireNonNull(runtimeId, "runtimeId");
@@ -66,10 +69,20 @@ public record Deployment(
         requireNonNull(settings, "settings");
         requireNonNull(identity, "identity");
         requireNonNull(jwtAuthorizer, "jwtAuthorizer");
+        requireNonNull(image, "image");
         if (jwtAuthorizer.isPresent() != jwtAuthorized) {
             throw new IllegalArgumentException("jwtAuthorizer: " + (jwtAuthorizer.isPresent() ? "present" : "absent")
                     + " (expected: present exactly when jwtAuthorized, here " + jwtAuthorized + ")");
         }
+    }
+
+    /** A deployment of a code artifact. */
+    public Deployment(String runtimeId, String runtimeArn, String runtimeName, String endpointName, String version, Path code,
+            List<String> command, Map<String, String> environment, Duration idleTimeout, Duration maxLifetime,
+            Set<String> forwardedHeaders, ServerProtocol serverProtocol, boolean jwtAuthorized, HearthTags settings,
+            AgentIdentity identity, Optional<String> jwtAuthorizer) {
+        this(runtimeId, runtimeArn, runtimeName, endpointName, version, code, command, environment, idleTimeout, maxLifetime,
+                forwardedHeaders, serverProtocol, jwtAuthorized, settings, identity, jwtAuthorizer, Optional.empty());
     }
 
     /** A deployment of a runtime without a JWT authorizer. */

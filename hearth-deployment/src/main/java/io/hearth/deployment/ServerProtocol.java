@@ -8,17 +8,29 @@ import java.util.List;
  * inside its sandbox.
  */
 public enum ServerProtocol {
-    HTTP(8080, "/invocations"),
-    MCP(8000, "/mcp"),
-    A2A(9000, "/"),
-    AGUI(8080, "/invocations");
+    HTTP(8080, "/invocations", true),
+    /** Streamable HTTP; an MCP server has no {@code /ping}: it is up once its port answers HTTP at all. */
+    MCP(8000, "/mcp", false),
+    /** JSON-RPC at {@code /}; A2A servers built with some SDKs answer {@code /ping}, others do not. */
+    A2A(9000, "/", false),
+    AGUI(8080, "/invocations", true);
 
     private final int agentPort;
     private final String invocationPath;
+    private final boolean answersPing;
 
-    ServerProtocol(int agentPort, String invocationPath) {
+    ServerProtocol(int agentPort, String invocationPath, boolean answersPing) {
         this.agentPort = agentPort;
         this.invocationPath = invocationPath;
+        this.answersPing = answersPing;
+    }
+
+    /**
+     * Whether the protocol's agents must answer {@code GET /ping} with 200 to count as up and healthy. For those that
+     * need not, any HTTP answer on the port counts, and busy or idle is judged from invocations alone.
+     */
+    public boolean answersPing() {
+        return answersPing;
     }
 
     /** The port the agent listens on inside its sandbox. */

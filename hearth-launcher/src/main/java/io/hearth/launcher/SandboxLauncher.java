@@ -4,23 +4,27 @@ import static java.util.Objects.requireNonNull;
 
 import io.hearth.deployment.Deployment;
 import io.hearth.identity.SandboxIdentities;
+import io.hearth.sandbox.ImageRoot;
 import io.hearth.sandbox.Sandbox;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxException;
 import io.hearth.sandbox.SandboxSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.eclipse.jetty.client.HttpClient;
 
 /**
@@ -39,6 +43,7 @@ public final class SandboxLauncher {
     private final Map<String, String> baseEnvironment;
     private final MeterRegistry meters;
     private final SandboxIdentities identities;
+    private final Optional<Supplier<URI>> publicEndpoint;
 
     /**
      * @param drivers         picks the driver for a deployment (per-runtime isolation)
@@ -53,6 +58,18 @@ public final class SandboxLauncher {
     /** @param identities told which sandbox runs as which role, so the agent gets its runtime's AWS credentials */
     public SandboxLauncher(Function<Deployment, SandboxDriver> drivers, HttpClient agentClient, Duration readinessTimeout,
             Path logsDir, Map<String, String> baseEnvironment, MeterRegistry meters, SandboxIdentities identities) {
+        this(drivers, agentClient, readinessTimeout, logsDir, baseEnvironment, meters, identities, Optional.empty());
+    }
+
+    /**
+     * @param publicEndpoint where callers reach Hearth (asked at each start, since the port may be known only once
+     *                       the server listens): agents learn their own invocation URL from it in
+     *                       {@code AGENTCORE_RUNTIME_URL}, as A2A agents advertise it in their card
+     */
+    public SandboxLauncher(Function<Deployment, SandboxDriver> drivers, HttpClient agentClient, Duration readinessTimeout,
+            Path logsDir, Map<String, String> baseEnvironment, MeterRegistry meters, SandboxIdentities identities,
+            Optional<Supplier<URI>> publicEndpoint) {
+        this.publicEndpoint = requireNonNull(publicEndpoint, "publicEndpoint");
         this.identities = requireNonNull(identities, "identities");
         this.drivers = requireNonNull(drivers, "drivers");
         this.probe = new AgentProbe(requireNonNull(agentClient, "agentClient"));
@@ -89,6 +106,7 @@ public final class SandboxLauncher {
         environment.put("OTEL_RESOURCE_ATTRIBUTES", "cloud.resource_id=" + d.runtimeArn());
         environment.put("HEARTH_RUNTIME_ARN", d.runtimeArn());
         environment.put("HEARTH_RUNTIME_VERSION", d.version());
+        publicEndpoint.ifPresent(endpoint -> environment.put("AGENTCORE_RUNTIME_URL", RuntimeUrl.of(endpoint.get(), d)));
         environment.putAll(d.environment());
         SandboxDriver driver = driverFor(d);
         // The process driver's agents share the host's network: they cannot be told apart by source address.
@@ -104,7 +122,10 @@ public final class SandboxLauncher {
                     SandboxSizing.network(d.settings()),
                     logFile(d, sandboxId),
                     Map.of("runtimeId", d.runtimeId(), "version", d.version(), "endpoint", d.endpointName()),
-                    identity.route());
+                    identity.route(),
+                    d.serverProtocol().agentPort(),
+                    d.image().map(image -> new ImageRoot(image.rootfs(), image.uid(), image.gid(),
+                            image.workingDirectory(), image.env())));
             Sandbox sandbox = driver.start(spec);
             sandbox.exit().whenComplete((exit, failure) -> identity.forget().run());
             return sandbox;
@@ -123,7 +144,8 @@ public final class SandboxLauncher {
      */
     public void awaitReady(Deployment d, Sandbox sandbox, Instant startedAt, BooleanSupplier giveUp) {
         Instant deadline = startedAt.plus(readinessTimeout);
-        boolean ready = probe.awaitReady(sandbox.agentAddress(), deadline, () -> !sandbox.isAlive() || giveUp.getAsBoolean());
+        boolean ready = probe.awaitReady(sandbox.agentAddress(), d.serverProtocol(), deadline,
+                () -> !sandbox.isAlive() || giveUp.getAsBoolean());
         if (ready) {
             Timer.builder("hearth.sandbox.start")
                     .description("Time from starting a sandbox to its agent's first healthy ping")
@@ -137,9 +159,16 @@ public final class SandboxLauncher {
             throw new LaunchException("the start was abandoned", null);
         }
         String why = sandbox.isAlive()
-                ? "the agent did not answer GET /ping with 200 within " + readinessTimeout.toSeconds() + " s"
+                ? "the agent did not answer " + readinessCheck(d) + " within " + readinessTimeout.toSeconds() + " s"
                 : "the agent ended during start-up (" + exitDetail(sandbox) + ")";
         throw new LaunchException(why + LogTail.of(logFile(d, sandbox.id())), null);
+    }
+
+    private static String readinessCheck(Deployment d) {
+        return d.serverProtocol().answersPing()
+                ? "GET /ping with 200 on port " + d.serverProtocol().agentPort()
+                : "HTTP on port " + d.serverProtocol().agentPort() + " (" + d.serverProtocol() + " agents serve "
+                        + d.serverProtocol().invocationPath() + " there)";
     }
 
     /**

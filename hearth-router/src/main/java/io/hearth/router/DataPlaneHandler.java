@@ -3,7 +3,6 @@ package io.hearth.router;
 import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.ApiException;
-import io.hearth.api.ErrorType;
 import io.hearth.auth.Principal;
 import io.hearth.auth.WorkloadTokens;
 import io.hearth.api.AwsHeaders;
@@ -23,15 +22,16 @@ import io.hearth.router.AgentTimeouts;
 import io.hearth.router.internal.CallerAuth;
 import io.hearth.router.internal.CallerInputs;
 import io.hearth.router.internal.ContentNegotiation;
-import io.hearth.router.internal.DataPlaneCaller;
+import io.hearth.router.internal.McpSession;
+import io.hearth.router.internal.McpStreams;
 import io.hearth.router.internal.ModeledHeader;
+import io.hearth.router.internal.ResumableStreams;
+import io.hearth.router.internal.RuntimeCallers;
 import io.hearth.router.internal.RuntimeLabel;
-import io.hearth.router.internal.SessionErrors;
 import io.hearth.quota.Caller;
 import io.hearth.quota.QuotaRefusal;
 import io.hearth.quota.Quotas;
 import io.hearth.session.Exchange;
-import io.hearth.session.SessionException;
 import io.hearth.session.SessionKey;
 import io.hearth.session.SessionManager;
 import java.time.Duration;
@@ -82,6 +82,8 @@ public final class DataPlaneHandler extends Handler.Abstract {
     private final boolean ownsSlowPath;
     private final Quotas quotas;
     private final CallerAuth callerAuth;
+    private final RuntimeCallers callers;
+    private final ResumableStreams streams;
     /** Set on a request once its invocation took a token, so the slow path does not take a second. */
     private static final String RATE_COUNTED = DataPlaneHandler.class.getName() + ".rateCounted";
 
@@ -89,7 +91,7 @@ public final class DataPlaneHandler extends Handler.Abstract {
             AwsIdentity identity, AgentTimeouts timeouts, long maxPayloadBytes) {
         this(deployments, sessions, agentClient, identity, timeouts, maxPayloadBytes,
                 Workers.bounded("hearth-data-plane", MAX_SLOW_RUNNING, MAX_SLOW_QUEUED), true, Quotas.unlimited(),
-                Optional.empty());
+                Optional.empty(), ResumableStreamSettings.DEFAULT);
     }
 
     /**
@@ -98,29 +100,31 @@ public final class DataPlaneHandler extends Handler.Abstract {
      */
     public DataPlaneHandler(Deployments deployments, SessionManager sessions, HttpClient agentClient,
             AwsIdentity identity, AgentTimeouts timeouts, long maxPayloadBytes, Quotas quotas,
-            WorkloadTokens workloadTokens) {
+            WorkloadTokens workloadTokens, ResumableStreamSettings resumableStreams) {
         this(deployments, sessions, agentClient, identity, timeouts, maxPayloadBytes,
                 Workers.bounded("hearth-data-plane", MAX_SLOW_RUNNING, MAX_SLOW_QUEUED), true, quotas,
-                Optional.of(workloadTokens));
+                Optional.of(workloadTokens), resumableStreams);
     }
 
     /** With the caller's executor for the path that may block; the caller closes it. */
     public DataPlaneHandler(Deployments deployments, SessionManager sessions, HttpClient agentClient,
             AwsIdentity identity, AgentTimeouts timeouts, long maxPayloadBytes, Workers slowPath) {
         this(deployments, sessions, agentClient, identity, timeouts, maxPayloadBytes, slowPath, false, Quotas.unlimited(),
-                Optional.empty());
+                Optional.empty(), ResumableStreamSettings.DEFAULT);
     }
 
     private DataPlaneHandler(Deployments deployments, SessionManager sessions, HttpClient agentClient,
             AwsIdentity identity, AgentTimeouts timeouts, long maxPayloadBytes, Workers slowPath, boolean ownsSlowPath,
-            Quotas quotas, Optional<WorkloadTokens> workloadTokens) {
+            Quotas quotas, Optional<WorkloadTokens> workloadTokens, ResumableStreamSettings resumableStreams) {
         super(InvocationType.NON_BLOCKING);
+        this.streams = new ResumableStreams(resumableStreams, agentClient::getScheduler);
         this.quotas = requireNonNull(quotas, "quotas");
         this.callerAuth = new CallerAuth(workloadTokens);
         this.deployments = requireNonNull(deployments, "deployments");
         this.sessions = requireNonNull(sessions, "sessions");
         this.agentClient = requireNonNull(agentClient, "agentClient");
         this.identity = requireNonNull(identity, "identity");
+        this.callers = new RuntimeCallers(deployments, identity, callerAuth);
         this.timeouts = requireNonNull(timeouts, "timeouts");
         if (maxPayloadBytes < 1) {
             throw new IllegalArgumentException("maxPayloadBytes: " + maxPayloadBytes + " (expected: positive)");
@@ -151,7 +155,7 @@ public final class DataPlaneHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         List<String> path = PathSegments.of(request);
-        Route route = route(path, request.getMethod());
+        Route route = streams.asked(request, path) ? Route.RESUME : route(path, request.getMethod());
         if (route == Route.NONE) {
             return false;
         }
@@ -160,7 +164,7 @@ public final class DataPlaneHandler extends Handler.Abstract {
             Refusals.refuseAndClose(request, response, tooLarge(request.getLength()), callback, MAX_DRAIN_BYTES);
             return true;
         }
-        if (route == Route.INVOKE && invokeWarm(request, response, callback, path.get(1))) {
+        if (route == Route.INVOKE && request.getMethod().equals("POST") && invokeWarm(request, response, callback, path.get(1))) {
             return true;
         }
         try {
@@ -176,26 +180,21 @@ public final class DataPlaneHandler extends Handler.Abstract {
         try {
             switch (route) {
                 case INVOKE -> invoke(request, response, callback, path.get(1));
+                case RESUME -> resume(request, response, callback, path.get(1));
                 case STOP -> stop(request, response, callback, path.get(1));
                 case AGENT_CARD -> agentCard(request, response, callback, path.get(1));
                 case RESOURCE_METADATA -> resourceMetadata(request, response, callback, path.get(1));
                 case NONE -> throw new IllegalStateException("unreachable");
             }
-        } catch (ApiException e) {
-            refuse(request, response, callback, e);
-        } catch (SessionException e) {
-            refuse(request, response, callback, SessionErrors.toApi(e));
-        } catch (QuotaRefusal e) {
-            refuse(request, response, callback, e.toApi());
         } catch (RuntimeException e) {
-            LOG.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
-            refuse(request, response, callback, ApiException.internal("Internal error; request id " + RequestIds.of(request), e));
+            refuse(request, response, callback, RuntimeCallers.toApi(request, e, LOG));
         }
     }
 
     /** The hot path: true when it took the exchange, false to leave it to the path that may block. */
     private boolean invokeWarm(Request request, Response response, Callback callback, String label) {
         Optional<Deployment> deployment;
+        Optional<McpSession> mcp;
         Optional<Exchange> exchange;
         try {
             CallerInputs inputs = CallerInputs.read(request, false);
@@ -206,14 +205,15 @@ public final class DataPlaneHandler extends Handler.Abstract {
             if (!(request.getAttribute(Principal.REQUEST_ATTRIBUTE) instanceof Principal)) {
                 return false; // a bearer token, or none: the runtime decides, and its authorizer may block
             }
-            Principal caller = caller(request);
+            Principal caller = RuntimeCallers.caller(request);
             deployment = deployments.cached(RuntimeLabel.runtimeId(label, inputs.accountId(), identity, caller.tenant()),
                     inputs.qualifier()).filter(d -> Deployments.ownerOf(d).equals(caller.tenant()))
                     .filter(d -> CallerAuth.knownForHotPath(request, d));
             if (deployment.isPresent()) {
                 countInvocation(request, deployment.get());
             }
-            exchange = deployment.flatMap(d -> sessions.tryOpen(d, caller.ownerKey(), inputs.sessionId()));
+            mcp = deployment.map(d -> McpSession.of(request.getHeaders(), inputs, d));
+            exchange = deployment.flatMap(d -> sessions.tryOpen(d, caller.ownerKey(), mcp.get().sessionId()));
         } catch (ApiException e) {
             return false; // the other path finds the same problem and answers it
         } catch (QuotaRefusal e) {
@@ -224,7 +224,7 @@ public final class DataPlaneHandler extends Handler.Abstract {
             return false;
         }
         try {
-            proxy(request, response, callback, deployment.get(), exchange.get());
+            proxy(request, response, callback, deployment.get(), exchange.get(), mcp.get());
         } catch (ApiException e) {
             refuse(request, response, callback, e);
         }
@@ -234,23 +234,36 @@ public final class DataPlaneHandler extends Handler.Abstract {
     private void invoke(Request request, Response response, Callback callback, String label) {
         CallerInputs inputs = CallerInputs.read(request, false);
         ModeledHeader.checkInvoke(request.getHeaders());
-        authenticateUnsigned(request, response, label, inputs);
-        Principal caller = caller(request);
-        String runtimeId = RuntimeLabel.runtimeId(label, inputs.accountId(), identity, caller.tenant());
-        Deployment deployment = resolve(caller, runtimeId, inputs.qualifier());
-        callerAuth.authenticate(request, response, deployment, inputs.qualifier());
+        var resolved = callers.resolve(request, response, label, inputs);
+        Deployment deployment = resolved.deployment();
+        String owner = resolved.caller().ownerKey();
+        McpStreams.check(request, deployment, inputs);
         countInvocation(request, deployment);
-        proxy(request, response, callback, deployment, sessions.open(deployment, caller.ownerKey(), inputs.sessionId()));
+        McpSession mcp = McpSession.of(request.getHeaders(), inputs, deployment);
+        Exchange exchange = sessions.open(deployment, owner, mcp.sessionId());
+        McpStreams.endSessionAfterDelete(request, mcp, () -> sessions.stop(
+                new SessionKey(resolved.runtimeId(), inputs.qualifier(), owner, mcp.sessionId())), slowPath);
+        proxy(request, response, callback, deployment, exchange, mcp);
     }
 
-    private void proxy(Request request, Response response, Callback callback, Deployment deployment, Exchange exchange) {
+    /** A caller whose SSE answer dropped comes back for the rest of it (docs/data-plane.md, Resumable streams). */
+    private void resume(Request request, Response response, Callback callback, String label) {
+        CallerInputs inputs = CallerInputs.read(request, false);
+        var resolved = callers.resolve(request, response, label, inputs);
+        streams.reattach(resolved.deployment(), inputs, resolved.caller().ownerKey(), request, response, callback);
+    }
+
+    private void proxy(Request request, Response response, Callback callback, Deployment deployment, Exchange exchange,
+            McpSession mcp) {
         try {
-            var body = AgentRequestBody.of(request, maxPayloadBytes, request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+            // GET (an MCP server's stream) and DELETE (the end of an MCP session) carry no body.
+            boolean post = request.getMethod().equals("POST");
+            var body = post ? AgentRequestBody.of(request, maxPayloadBytes, request.getHeaders().get(HttpHeader.CONTENT_TYPE)) : null;
             String accept = ContentNegotiation.accept(request.getHeaders().get(HttpHeader.ACCEPT));
             callerAuth.attachWorkloadToken(request, deployment, exchange.sessionId());
-            new AgentCall(request, response, callback, exchange, freshSandbox(request, deployment)).start(agentClient,
-                    deployment, HttpMethod.POST, deployment.serverProtocol().invocationPath(), accept,
-                    RequestIds.of(request), body, timeouts);
+            new AgentCall(request, response, callback, exchange, freshSandbox(request, deployment)).withMcp(mcp).withResumableStreams(streams).start(
+                    agentClient, deployment, HttpMethod.fromString(request.getMethod()),
+                    deployment.serverProtocol().invocationPath(), accept, RequestIds.of(request), body, timeouts);
         } catch (RuntimeException e) {
             exchange.close();
             throw e;
@@ -264,26 +277,15 @@ public final class DataPlaneHandler extends Handler.Abstract {
     private AgentCall.Retry freshSandbox(Request request, Deployment deployment) {
         return new AgentCall.Retry(slowPath, gone -> {
             sessions.endAgentGone(gone, "the agent could not be reached: its process has exited");
-            return sessions.open(deployment, caller(request).ownerKey(), gone.sessionId());
-        }, failure -> switch (failure) {
-            case ApiException e -> e;
-            case SessionException e -> SessionErrors.toApi(e);
-            case QuotaRefusal e -> e.toApi();
-            default -> {
-                LOG.error("{} {} failed on a fresh sandbox", request.getMethod(), request.getHttpURI().getPath(), failure);
-                yield ApiException.internal("Internal error; request id " + RequestIds.of(request), failure);
-            }
-        });
+            return sessions.open(deployment, RuntimeCallers.caller(request).ownerKey(), gone.sessionId());
+        }, failure -> RuntimeCallers.toApi(request, failure, LOG));
     }
 
     private void agentCard(Request request, Response response, Callback callback, String label) {
         CallerInputs inputs = CallerInputs.read(request, false);
-        authenticateUnsigned(request, response, label, inputs);
-        Principal caller = caller(request);
-        String runtimeId = RuntimeLabel.runtimeId(label, inputs.accountId(), identity, caller.tenant());
-        Deployment deployment = resolve(caller, runtimeId, inputs.qualifier());
-        callerAuth.authenticate(request, response, deployment, inputs.qualifier());
-        Exchange exchange = sessions.open(deployment, caller.ownerKey(), inputs.sessionId());
+        var resolved = callers.resolve(request, response, label, inputs);
+        Deployment deployment = resolved.deployment();
+        Exchange exchange = sessions.open(deployment, resolved.caller().ownerKey(), inputs.sessionId());
         callerAuth.attachWorkloadToken(request, deployment, exchange.sessionId());
         new AgentCall(request, response, callback, exchange, freshSandbox(request, deployment)).start(agentClient,
                 deployment, HttpMethod.GET, "/.well-known/agent-card.json", "application/json", RequestIds.of(request),
@@ -292,14 +294,13 @@ public final class DataPlaneHandler extends Handler.Abstract {
 
     private void stop(Request request, Response response, Callback callback, String label) {
         CallerInputs inputs = CallerInputs.read(request, true);
-        authenticateUnsigned(request, response, label, inputs);
-        Principal caller = caller(request);
-        String runtimeId = RuntimeLabel.runtimeId(label, inputs.accountId(), identity, caller.tenant());
         // Resolving first answers 404 for an unknown runtime or endpoint before looking for the session.
-        callerAuth.authenticate(request, response, resolve(caller, runtimeId, inputs.qualifier()), inputs.qualifier());
+        var resolved = callers.resolve(request, response, label, inputs);
+        String runtimeId = resolved.runtimeId();
         checkClientToken(request);
         // Only the caller's own session of that id: another principal's reads as no session at all.
-        boolean stopped = sessions.stop(new SessionKey(runtimeId, inputs.qualifier(), caller.ownerKey(), inputs.sessionId()));
+        boolean stopped = sessions.stop(new SessionKey(runtimeId, inputs.qualifier(), resolved.caller().ownerKey(),
+                inputs.sessionId()));
         if (!stopped) {
             throw ApiException.notFound("No live session " + inputs.sessionId() + " on agent runtime " + runtimeId
                     + " (endpoint " + inputs.qualifier() + ")");
@@ -308,68 +309,18 @@ public final class DataPlaneHandler extends Handler.Abstract {
         Replies.json(response, 200, Map.of(), callback);
     }
 
-    /**
-     * The deployment, or, for a runtime or endpoint that exists but is not READY yet, the data plane's retryable
-     * 409 ({@code RetryableConflictException}), which says "the same call succeeds later".
-     */
-    private Deployment resolve(Principal caller, String runtimeId, String qualifier) {
-        try {
-            return deployments.resolve(caller.tenant(), runtimeId, qualifier);
-        } catch (ApiException.Conflict e) {
-            throw new ApiException.RetryableConflict(e.getMessage());
-        }
-    }
-
-    /**
-     * A call the edge let through without a principal (a bearer token, or no credentials at all) is judged by the
-     * runtime it names: a JWT runtime's authorizer verifies the token and the caller becomes its principal; any other
-     * runtime, or none, refuses it the same way, so such a caller learns nothing about which runtimes exist.
-     */
-    private void authenticateUnsigned(Request request, Response response, String label, CallerInputs inputs) {
-        if (request.getAttribute(Principal.REQUEST_ATTRIBUTE) instanceof Principal) {
-            return;
-        }
-        Deployment deployment;
-        try {
-            deployment = resolveNamed(label, inputs);
-        } catch (ApiException.NotFound e) {
-            throw CallerAuth.refusedWithoutPrincipal(request.getHeaders().get(HttpHeader.AUTHORIZATION));
-        }
-        if (!deployment.jwtAuthorized()) {
-            throw CallerAuth.refusedWithoutPrincipal(request.getHeaders().get(HttpHeader.AUTHORIZATION));
-        }
-        callerAuth.authenticate(request, response, deployment, inputs.qualifier());
-    }
-
     /** GET .../invocations/.well-known/oauth-protected-resource: open to all, as OAuth clients ask before a token. */
     private void resourceMetadata(Request request, Response response, Callback callback, String label) {
         CallerInputs inputs = CallerInputs.read(request, false);
-        Deployment deployment = resolveNamed(label, inputs);
+        Deployment deployment = callers.resolveNamed(label, inputs);
         Replies.json(response, 200, callerAuth.resourceMetadata(request, deployment, inputs.qualifier()), callback);
-    }
-
-    /** The deployment a label names, in the account the label names (for callers whose tenant is not known yet). */
-    private Deployment resolveNamed(String label, CallerInputs inputs) {
-        String tenant = CallerAuth.namedTenant(label, inputs.accountId(), identity);
-        String runtimeId = RuntimeLabel.runtimeId(label, inputs.accountId(), identity, tenant);
-        try {
-            return deployments.resolve(tenant, runtimeId, inputs.qualifier());
-        } catch (ApiException.Conflict e) {
-            throw new ApiException.RetryableConflict(e.getMessage());
-        }
-    }
-
-    /** The caller the edge authenticated, refined by the end user it acts for where it may. */
-    private static Principal caller(Request request) {
-        return DataPlaneCaller.of(request).orElseThrow(() -> new ApiException.NotAuthenticated(
-                ErrorType.MISSING_AUTHENTICATION_TOKEN, "Missing Authentication Token"));
     }
 
     /** Takes one token of the endpoint's invocation rate, once per request; never waits. */
     private void countInvocation(Request request, Deployment deployment) {
         if (request.getAttribute(RATE_COUNTED) == null) {
             request.setAttribute(RATE_COUNTED, Boolean.TRUE);
-            quotas.checkInvocation(Caller.of(deployment, caller(request).ownerKey()), deployment);
+            quotas.checkInvocation(Caller.of(deployment, RuntimeCallers.caller(request).ownerKey()), deployment);
         }
     }
 
@@ -398,13 +349,17 @@ public final class DataPlaneHandler extends Handler.Abstract {
                         : MAX_UNAUTHENTICATED_DRAIN_BYTES);
     }
 
-    private enum Route { INVOKE, STOP, AGENT_CARD, RESOURCE_METADATA, NONE }
+    private enum Route { INVOKE, RESUME, STOP, AGENT_CARD, RESOURCE_METADATA, NONE }
 
     private static Route route(List<String> path, String method) {
         if (path.size() < 3 || !path.get(0).equals("runtimes")) {
             return Route.NONE;
         }
-        if (path.size() == 3 && path.get(2).equals("invocations") && method.equals("POST")) {
+        if (path.size() == 4 && path.get(3).isEmpty()) {
+            path = path.subList(0, 3); // ".../invocations/", as A2A cards and some MCP clients write the URL
+        }
+        if (path.size() == 3 && path.get(2).equals("invocations")
+                && (method.equals("POST") || method.equals("GET") || method.equals("DELETE"))) {
             return Route.INVOKE;
         }
         if (path.size() == 3 && path.get(2).equals("stopruntimesession") && method.equals("POST")) {

@@ -6,10 +6,12 @@ package io.hearth.sandbox;
  * @param vcpus          CPU as a share of cores (CFS quota), for example 0.5 or 2
  * @param memoryBytes    hard memory limit; exceeding it kills the sandbox (exit reason {@code oom})
  * @param maxProcesses   pids limit, against fork bombs
- * @param workspaceBytes bound on the private writable workspace
+ * @param workspaceBytes the sandbox's disk quota: one bound on everything the agent writes (its workspace, {@code /tmp},
+ *                       and its copy-on-write layer over the code or image); past it, writes fail with ENOSPC
  */
 public record ResourceLimits(double vcpus, long memoryBytes, int maxProcesses, long workspaceBytes) {
-    public static final ResourceLimits DEFAULT = new ResourceLimits(2.0, 8L << 30, 1024, 1L << 30);
+    /** AgentCore's 2 vCPU and 8 GiB; a 2 GiB disk, whose tmpfs pages count against the memory limit when written. */
+    public static final ResourceLimits DEFAULT = new ResourceLimits(2.0, 8L << 30, 1024, 2L << 30);
 
     public ResourceLimits {
         if (!(vcpus >= 0.05 && vcpus <= 64)) {

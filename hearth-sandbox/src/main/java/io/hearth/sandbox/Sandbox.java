@@ -9,7 +9,7 @@ public interface Sandbox {
 
     String id();
 
-    /** Where Hearth reaches the agent's HTTP port (the container's 8080). */
+    /** Where Hearth reaches the agent: its address and its protocol's port (8080, 8000 or 9000). */
     InetSocketAddress agentAddress();
 
     /**
@@ -31,6 +31,16 @@ public interface Sandbox {
     /** CPU, memory and process counts from the sandbox's cgroups; empty for drivers without cgroups or once it ended. */
     default Optional<SandboxUsage> usage() {
         return Optional.empty();
+    }
+
+    /**
+     * Starts a program inside the running sandbox (InvokeAgentRuntimeCommand, interactive shells), under the same
+     * isolation as its agent; returns once the program exists.
+     *
+     * @throws SandboxException when the sandbox has ended or the program cannot be started
+     */
+    default SandboxProcess exec(ExecSpec spec) {
+        throw new SandboxException("sandbox " + id() + " cannot run programs beside its agent");
     }
 
     /**

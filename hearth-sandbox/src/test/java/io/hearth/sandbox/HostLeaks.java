@@ -111,6 +111,18 @@ public final class HostLeaks {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+        // The overlay lives in its launcher's private mount namespace: any process still holding one names it.
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                lines(proc.resolve("mountinfo")).stream()
+                        .filter(line -> line.contains(id))
+                        .findFirst()
+                        .ifPresent(line -> leaks.add("mount in the namespace of process " + proc.getFileName() + ": "
+                                + line));
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot list /proc", e);
+        }
         if (Files.exists(Path.of("/run/netns/hearth-" + slot))) {
             leaks.add("netns hearth-" + slot);
         }

@@ -114,7 +114,7 @@ abstract class IsolatingDriverContract {
         assertThat(written.get("written").asString()).isEqualTo("notes/a.txt");
         assertThat(AgentHttp.invoke(sandbox.agentAddress(), "{\"read\":\"notes/a.txt\"}").get("content").asString())
                 .isEqualTo("kept");
-        assertThat(stateRoot.resolve(sandbox.id()).resolve("workspace/notes/a.txt"))
+        assertThat(stateRoot.resolve(sandbox.id()).resolve("disk/workspace/notes/a.txt"))
                 .as("the workspace lives under the driver's state directory").hasContent("kept");
         assertThat(sandbox.usage()).hasValueSatisfying(u -> assertThat(u.processes()).isPositive());
 
@@ -170,10 +170,11 @@ abstract class IsolatingDriverContract {
             String request = AgentHttp.JSON.writeValueAsString(java.util.Map.of(
                     "action", "escape",
                     "read", List.of(
-                            stateRoot.resolve(b.id()).resolve("workspace/secret.txt").toString(),
+                            stateRoot.resolve(b.id()).resolve("disk/workspace/secret.txt").toString(),
                             stateRoot.toString(), secret.toString(), "/root", "/etc/shadow", "/etc/sudoers",
                             "/proc/1/environ", "/run/netns"),
-                    "write", List.of("/usr/lib/hearth-probe", "/etc/hearth-probe", "/app/hearth-probe", "/hearth-probe"),
+                    // /app is the agent's own copy-on-write layer, writable by design (SandboxFilesystemContract).
+                    "write", List.of("/usr/lib/hearth-probe", "/etc/hearth-probe", "/hearth-probe"),
                     "signal", concat(List.of(ProcessHandle.current().pid()), neighbourPids),
                     "connect", List.of(
                             List.of("127.0.0.1", loopback.getLocalPort()),

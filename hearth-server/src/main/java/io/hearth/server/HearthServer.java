@@ -4,7 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.Workers;
 import io.hearth.control.ControlPlane;
+import io.hearth.router.CommandHandler;
 import io.hearth.router.DataPlaneHandler;
+import io.hearth.router.shell.ShellRegistry;
+import io.hearth.router.shell.ShellRoute;
+import io.hearth.router.websocket.AgentSocketRoute;
+import io.hearth.router.websocket.RuntimeSocketHandler;
+import io.hearth.router.websocket.WebSocketRoutes;
 import io.hearth.sandbox.ReclaimReport;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.server.internal.AwsErrorHandler;
@@ -52,9 +58,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -76,7 +84,7 @@ public final class HearthServer implements AutoCloseable {
     private final ServerConfig config;
     private final Deque<AutoCloseable> closers = new ArrayDeque<>();
     // Set once by open(), which runs inside the constructor's clean-up guard.
-    private Server jetty;
+    private volatile Server jetty;
     private SessionManager sessions;
     private PoolManager pools;
     private SandboxDriverSet drivers;
@@ -136,7 +144,9 @@ public final class HearthServer implements AutoCloseable {
         // Artifact resolution: unpacking code off the request thread, a few at a time.
         Workers background = Workers.bounded("hearth-control-background", 8, 10_000);
         closers.push(background::close);
-        var control = new ControlPlane(store, config.identity(), data, config.lifecycleFloor(), config.lifecycleCap(), background);
+        var control = new ControlPlane(store, config.identity(), data,
+                config.artifacts().withDefaultDriver(drivers.defaultDriver().name()), config.lifecycleFloor(),
+                config.lifecycleCap(), background);
         closers.push(control);
 
         HttpClient agentClient = agentClient();
@@ -155,7 +165,7 @@ public final class HearthServer implements AutoCloseable {
         var launcher = new SandboxLauncher(d -> quotas.admitting(drivers.forDeployment(d)), agentClient, config.sessions().readinessTimeout(),
                 data.resolve("logs"),
                 Map.of("AWS_REGION", config.identity().region(), "AWS_DEFAULT_REGION", config.identity().region()), meters,
-                metadata);
+                metadata, Optional.of(this::endpoint));
         pools = new PoolManager(launcher, control.deployments(), store, Clock.systemUTC(), config.maxPooled(), meters);
         sessions = new SessionManager(launcher, pools, config.sessions(), quotas);
         closers.push(sessions);
@@ -168,7 +178,7 @@ public final class HearthServer implements AutoCloseable {
         // The key of every invocation's workload access token (docs/authentication.md, Workload access tokens).
         var workloadTokens = WorkloadTokens.loadOrCreate(data);
         var dataPlane = new DataPlaneHandler(control.deployments(), sessions, agentClient, config.identity(),
-                config.agentTimeouts(), config.maxPayloadBytes(), quotas, workloadTokens);
+                config.agentTimeouts(), config.maxPayloadBytes(), quotas, workloadTokens, config.resumableStreams());
         var nativeApi = new NativeApiHandler(sessions, tenant -> ControlPlane.artifactsOf(data, tenant), driver.name(), 250L << 20, quotas,
                 account);
 
@@ -187,7 +197,20 @@ public final class HearthServer implements AutoCloseable {
         connector.setPort(config.port());
         connector.setIdleTimeout(config.agentTimeouts().idle().toMillis());
         jetty.addConnector(connector);
-        jetty.setHandler(new EdgeHandler(auth, dataPlane, List.of(new ControlPlaneHandler(control::runtimes, control::endpoints), new PoolApiHandler(pools, account, control::owns),
+        // WebSocket upgrades on /runtimes/{arn}/ws...: every socket path is one route registered here (docs/websocket.md).
+        var shells = new ShellRegistry(config.shells());
+        closers.push(shells::close);
+        var agentSockets = RuntimeSocketHandler.agentClient(config.webSockets());
+        agentSockets.start();
+        closers.push(agentSockets::stop);
+        var sockets = new RuntimeSocketHandler(jetty, control.deployments(), sessions, config.identity(), quotas,
+                Optional.of(workloadTokens), config.webSockets(),
+                WebSocketRoutes.builder().add("ws", new AgentSocketRoute(agentSockets))
+                        .add("ws/shells", new ShellRoute(shells)).build());
+        // InvokeAgentRuntimeCommand and the sockets first: each takes only its own paths, the rest of the data plane the others.
+        var dataPlanes = new Handler.Sequence(sockets,
+                new CommandHandler(control.deployments(), sessions, config.identity(), quotas), dataPlane);
+        jetty.setHandler(new EdgeHandler(auth, dataPlanes, List.of(new ControlPlaneHandler(control::runtimes, control::endpoints), new PoolApiHandler(pools, account, control::owns),
                 new MetricsHandler(meters), new KeysApiHandler(keys, account), new TenantQuotasApiHandler(store, quotas, account, Clock.systemUTC()), new JwksHandler(workloadTokens), nativeApi)));
         jetty.setErrorHandler(new AwsErrorHandler());
         jetty.setStopTimeout(2_000);
@@ -238,8 +261,14 @@ public final class HearthServer implements AutoCloseable {
         }
     }
 
+    /** The port it listens on; while it starts (sandboxes may start before it listens), the configured one. */
     public int port() {
-        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+        Server server = jetty;
+        if (server == null || server.getConnectors().length == 0) {
+            return config.port();
+        }
+        int local = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        return local > 0 ? local : config.port();
     }
 
     public URI endpoint() {

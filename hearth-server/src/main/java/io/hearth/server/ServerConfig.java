@@ -3,9 +3,13 @@ package io.hearth.server;
 import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.AwsIdentity;
+import io.hearth.control.ArtifactSettings;
 import io.hearth.identity.RoleCredentialSources;
 import io.hearth.quota.QuotaSettings;
 import io.hearth.router.AgentTimeouts;
+import io.hearth.router.ResumableStreamSettings;
+import io.hearth.router.shell.ShellSettings;
+import io.hearth.router.websocket.WebSocketSettings;
 import io.hearth.session.SessionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +33,12 @@ import java.time.Duration;
  *                          principal, live sandboxes and cold starts per node
  * @param auth              how callers authenticate (SigV4 unless turned off) and the root access key
  * @param roleCredentials   where agents' AWS credentials come from, per execution role (docs/identity.md)
+ * @param webSockets        idle timeout and frame and message limits of relayed WebSockets (docs/websocket.md)
+ * @param shells            reconnect window, replay buffer and limits of interactive shells (docs/shells.md)
+ * @param resumableStreams  how much of each SSE answer is held, and how long, for callers that reattach
+ *                          (docs/data-plane.md, Resumable streams)
+ * @param artifacts         where code artifacts come from (Hearth's own store, or an S3 API) and their unpacking
+ *                          limits (docs/artifacts.md)
  */
 public record ServerConfig(
         String bind,
@@ -45,7 +55,11 @@ public record ServerConfig(
         Duration shutdownGrace,
         QuotaSettings quotas,
         AuthSettings auth,
-        RoleCredentialSources roleCredentials) {
+        RoleCredentialSources roleCredentials,
+        WebSocketSettings webSockets,
+        ShellSettings shells,
+        ResumableStreamSettings resumableStreams,
+        ArtifactSettings artifacts) {
 
     public ServerConfig {
         requireNonNull(bind, "bind");
@@ -69,6 +83,10 @@ public record ServerConfig(
         requireNonNull(quotas, "quotas");
         requireNonNull(auth, "auth");
         requireNonNull(roleCredentials, "roleCredentials");
+        requireNonNull(webSockets, "webSockets");
+        requireNonNull(resumableStreams, "resumableStreams");
+        requireNonNull(shells, "shells");
+        requireNonNull(artifacts, "artifacts");
         if (shutdownGrace.compareTo(Duration.ofSeconds(1)) < 0 || shutdownGrace.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("shutdownGrace: " + shutdownGrace.toMillis() + " ms (expected: 1 s to 10 min)");
         }
@@ -83,50 +101,68 @@ public record ServerConfig(
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig("127.0.0.1", 8080, dataDir, "auto", AwsIdentity.DEFAULT, Duration.ofSeconds(60),
                 Duration.ofSeconds(28_800), SessionSettings.DEFAULT, AgentTimeouts.DEFAULT, 100_000_000L, 64,
-                DEFAULT_SHUTDOWN_GRACE, QuotaSettings.DEFAULT, AuthSettings.DEFAULT, RoleCredentialSources.NONE);
+                DEFAULT_SHUTDOWN_GRACE, QuotaSettings.DEFAULT, AuthSettings.DEFAULT, RoleCredentialSources.NONE,
+                WebSocketSettings.DEFAULT, ShellSettings.DEFAULT,
+                ResumableStreamSettings.DEFAULT, ArtifactSettings.DEFAULT);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials);
+        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
     }
 
     public ServerConfig withBind(String newBind) {
-        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials);
+        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
     }
 
     public ServerConfig withIsolation(String newIsolation) {
-        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials);
+        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
     }
 
     public ServerConfig withIdentity(AwsIdentity newIdentity) {
-        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials);
+        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
     }
 
     public ServerConfig withLifecycleBounds(Duration floor, Duration cap) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
     }
 
     public ServerConfig withMaxPooled(int newMaxPooled) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, newMaxPooled, shutdownGrace, quotas, auth, roleCredentials);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, newMaxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
     }
 
     public ServerConfig withSessions(SessionSettings newSessions) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
     }
 
     public ServerConfig withShutdownGrace(Duration newShutdownGrace) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, newShutdownGrace, quotas, auth, roleCredentials);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, newShutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
     }
 
     public ServerConfig withQuotas(QuotaSettings newQuotas) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, newQuotas, auth, roleCredentials);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, newQuotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
     }
 
     public ServerConfig withAuth(AuthSettings newAuth) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, newAuth, roleCredentials);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, newAuth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
     }
 
     public ServerConfig withRoleCredentials(RoleCredentialSources newRoleCredentials) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, newRoleCredentials);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, newRoleCredentials, webSockets, shells, resumableStreams, artifacts);
+    }
+
+    public ServerConfig withWebSockets(WebSocketSettings newWebSockets) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, newWebSockets, shells, resumableStreams, artifacts);
+    }
+
+    public ServerConfig withShells(ShellSettings newShells) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, newShells, resumableStreams, artifacts);
+    }
+
+    public ServerConfig withArtifacts(ArtifactSettings newArtifacts) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, newArtifacts);
+    }
+
+    public ServerConfig withResumableStreams(ResumableStreamSettings newResumableStreams) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, newResumableStreams, artifacts);
     }
 }

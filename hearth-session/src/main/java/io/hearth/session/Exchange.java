@@ -1,5 +1,8 @@
 package io.hearth.session;
 
+import io.hearth.sandbox.ExecSpec;
+import io.hearth.sandbox.SandboxException;
+import io.hearth.sandbox.SandboxProcess;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,8 +38,37 @@ public final class Exchange implements AutoCloseable {
         return session.sandboxId();
     }
 
+    /**
+     * Starts a program in this session's sandbox, beside its agent (InvokeAgentRuntimeCommand). The exchange stays
+     * open, and the session busy, for as long as the caller keeps it; the session ending kills the program.
+     *
+     * @throws SandboxException when the sandbox is gone or cannot run the program
+     */
+    public SandboxProcess exec(ExecSpec spec) {
+        return session.sandbox().orElseThrow(() -> new SandboxException("session " + sessionId()
+                + ": no sandbox to run a program in (expected: a live session)")).exec(spec);
+    }
+
+    /** The session this exchange holds: runtime, endpoint, owner and session id. */
+    public SessionKey sessionKey() {
+        return session.key;
+    }
+
     Session session() {
         return session;
+    }
+
+    /**
+     * The MCP session id the agent issued on this session, if it issued one: a caller that lets Hearth choose its
+     * session sees the session's id as its MCP session id, and the agent gets its own back (docs/protocols.md).
+     */
+    public java.util.Optional<String> agentMcpSessionId() {
+        return session.agentMcpSessionId();
+    }
+
+    /** Remembers the MCP session id the agent issued, for the session's later requests. */
+    public void agentIssuedMcpSessionId(String id) {
+        session.agentMcpSessionId(java.util.Objects.requireNonNull(id, "id"));
     }
 
     /** Registers what to do if the session ends while this exchange is open (for example, abort the agent call). */

@@ -89,7 +89,7 @@ final class HealthMonitor implements AutoCloseable {
             if (sandbox.isEmpty() || session.ended()) {
                 return;
             }
-            var reply = probe.ping(sandbox.get().agentAddress(), settings.pingTimeout());
+            var reply = probe.ping(sandbox.get().agentAddress(), settings.pingTimeout(), session.deployment.serverProtocol());
             if (reply.isPresent()) {
                 session.pinged(reply.get().busy(), reply.get().timeOfLastUpdate());
             } else if (sandbox.get().isAlive() && session.pingFailed() >= settings.unhealthyAfter()) {

@@ -104,6 +104,17 @@ final class Session {
         return true;
     }
 
+    /** The MCP session id the agent issued on this session (a stateful MCP server's), once it has. */
+    private volatile String agentMcpSessionId;
+
+    Optional<String> agentMcpSessionId() {
+        return Optional.ofNullable(agentMcpSessionId);
+    }
+
+    void agentMcpSessionId(String id) {
+        agentMcpSessionId = id;
+    }
+
     synchronized Optional<Sandbox> sandbox() {
         return Optional.ofNullable(sandbox);
     }

@@ -276,7 +276,8 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
         if (sandbox.isEmpty()) {
             return;
         }
-        if (sandbox.get().isAlive() && probe.ping(sandbox.get().agentAddress(), CONFIRM_TIMEOUT).isPresent()) {
+        if (sandbox.get().isAlive() && probe.ping(sandbox.get().agentAddress(), CONFIRM_TIMEOUT,
+                session.deployment.serverProtocol()).isPresent()) {
             session.agentConfirmed();
             return;
         }

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hearth.testing.Agents;
 import io.hearth.testing.HearthExtension;
-import io.hearth.testing.Signed;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import io.hearth.testing.NodeScripts;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,25 +16,15 @@ class JsSdkTest {
     static final HearthExtension hearth = new HearthExtension();
 
     @Test
-    void theJavaScriptClientsWorkUnmodified() throws Exception {
-        Path js = HearthExtension.repoRoot().resolve("hearth-tests/src/test/js");
-        assertThat(js.resolve("node_modules")).as("run ./hearth test, which installs the JS clients with npm ci").isDirectory();
+    void theJavaScriptClientsWorkUnmodified() {
+        NodeScripts.assumeReady();
         String prefix = "js-smoke";
         Agents.copyTree(HearthExtension.repoRoot().resolve("examples/python-counter"),
                 Agents.artifacts(hearth.dataDir()).resolve("js-artifacts").resolve(prefix));
-
-        var builder = new ProcessBuilder("node", "sdk-smoke.mjs").directory(js.toFile()).redirectErrorStream(true);
-        builder.environment().put("HEARTH_ENDPOINT", hearth.endpoint().toString());
-        builder.environment().put("HEARTH_BUCKET", "js-artifacts");
-        builder.environment().put("HEARTH_PREFIX", prefix);
-        builder.environment().putAll(Signed.sdkEnvironment()); // the SDK's default chain signs with the root key
-        Process node = builder.start();
-        String output;
-        try (var in = node.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(node.exitValue()).as(output).isZero();
-        assertThat(output).contains("0 failed");
+        // The SDK's default credential chain signs with the root key (NodeScripts passes it), as it would for AWS.
+        var run = NodeScripts.run("sdk-smoke.mjs", Map.of("HEARTH_ENDPOINT", hearth.endpoint().toString(),
+                "HEARTH_BUCKET", "js-artifacts", "HEARTH_PREFIX", prefix), Duration.ofSeconds(120));
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("0 failed");
     }
 }

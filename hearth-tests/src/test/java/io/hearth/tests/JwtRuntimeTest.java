@@ -97,6 +97,29 @@ class JwtRuntimeTest {
     }
 
     @Test
+    void commandsTakeTheSameBearerAndChallengeAsInvocations() throws Exception {
+        String body = "{\"command\":\"echo via-bearer\"}";
+        var unsigned = HTTP.send(HttpRequest.newBuilder(path(jwtRuntime, "/commands"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).as(unsigned.body()).isEqualTo(401);
+        assertThat(unsigned.headers().firstValue("x-amzn-ErrorType")).contains("UnauthorizedException");
+        assertThat(unsigned.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                challenge -> assertThat(challenge).startsWith("Bearer resource_metadata="));
+
+        String token = provider.token().audience(AUDIENCE).sign();
+        var ran = HTTP.send(HttpRequest.newBuilder(path(jwtRuntime, "/commands"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", Invoker.newSessionId())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(ran.statusCode()).isEqualTo(200);
+        assertThat(ran.headers().firstValue("Content-Type")).contains("application/vnd.amazon.eventstream");
+        // The event stream is binary; its stdout delta carries the text as it was printed.
+        assertThat(new String(ran.body(), StandardCharsets.ISO_8859_1)).contains("via-bearer");
+    }
+
+    @Test
     void aMissingTokenIsChallengedAndTheMetadataIsServed() throws Exception {
         HttpResponse<String> response = invoke(jwtRuntime, Optional.empty(), Invoker.newSessionId());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(401);

@@ -9,6 +9,7 @@ import io.hearth.api.Json;
 import io.hearth.testing.Agents;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
+import io.hearth.testing.NodeScripts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,7 +45,7 @@ class TypeScriptAgentTest {
     @BeforeAll
     static void deploy() {
         Path example = HearthExtension.repoRoot().resolve("examples/typescript-sdk");
-        assumeTrue(nodeWorks(), "node is not on the PATH: skipping the TypeScript SDK agent");
+        NodeScripts.assumeNode();
         assumeTrue(Files.isRegularFile(example.resolve("dist/agent.js")) && Files.isRegularFile(example.resolve("dist/plain.js")),
                 "examples/typescript-sdk/dist is missing: run npm ci && npm run build there (./hearth test does)");
         assumeTrue(Files.isDirectory(example.resolve("node_modules/bedrock-agentcore")),
@@ -166,18 +166,5 @@ class TypeScriptAgentTest {
                 .filter(line -> line.startsWith("data:"))
                 .map(line -> Json.tree(line.substring("data:".length()).trim().getBytes(StandardCharsets.UTF_8)))
                 .toList();
-    }
-
-    private static boolean nodeWorks() {
-        try {
-            Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            node.getInputStream().readAllBytes();
-            return node.waitFor(10, TimeUnit.SECONDS) && node.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

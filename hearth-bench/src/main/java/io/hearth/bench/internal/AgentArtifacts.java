@@ -25,13 +25,19 @@ public final class AgentArtifacts {
     public static final String JAVA_MAIN = "io.hearth.bench.agent.BenchAgent";
     public static final String PYTHON_ENTRY = "idle_agent.py";
     private static final String PYTHON = "/usr/bin/python3";
-    /** Jetty and its logging facade: all the Java agent needs. Found through the bench's own class path. */
+    /** Jetty (with its WebSocket server) and its logging facade: all the Java agent needs. Found through the bench's own class path. */
     private static final List<String> AGENT_LIBRARY_CLASSES = List.of(
             "org.eclipse.jetty.server.Server",
             "org.eclipse.jetty.http.HttpField",
             "org.eclipse.jetty.io.Content",
             "org.eclipse.jetty.util.Callback",
-            "org.slf4j.LoggerFactory");
+            "org.slf4j.LoggerFactory",
+            // WebSocket /ws, for the WebSocket measurement.
+            "org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler",
+            "org.eclipse.jetty.websocket.api.Session",
+            "org.eclipse.jetty.websocket.common.JettyWebSocketFrameHandler",
+            "org.eclipse.jetty.websocket.core.server.WebSocketMappings",
+            "org.eclipse.jetty.websocket.core.CoreSession");
 
     private final Path repoRoot;
     private final Path workDir;

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code agentRuntimeArtifact.codeConfiguration}: where the code is and how AgentCore would start it. */
-record CodeArtifact(String bucket, String prefix, Optional<String> versionId, String runtime, List<String> entryPoint) {
+record CodeArtifact(String bucket, String prefix, Optional<String> versionId, String runtime, List<String> entryPoint)
+        implements RuntimeArtifact {
     CodeArtifact {
         requireNonNull(bucket, "bucket");
         requireNonNull(prefix, "prefix");

@@ -3,6 +3,7 @@ package io.hearth.control.internal;
 import io.hearth.api.ApiException;
 import io.hearth.api.Json;
 import io.hearth.deployment.AgentIdentity;
+import io.hearth.deployment.DeployedImage;
 import io.hearth.deployment.Deployment;
 import io.hearth.deployment.HearthTags;
 import io.hearth.deployment.ServerProtocol;
@@ -172,6 +173,16 @@ final class DeploymentDirectory implements Deployments {
                 HearthTags.parse(runtime.tags()),
                 new AgentIdentity(Optional.ofNullable(config.path("roleArn").stringValue(null)),
                         config.path("metadataConfiguration").path("requireMMDSV2").booleanValue(false)),
-                Optional.ofNullable(config.path("authorizerConfiguration").get("customJWTAuthorizer")).map(JsonNode::toString));
+                Optional.ofNullable(config.path("authorizerConfiguration").get("customJWTAuthorizer")).map(JsonNode::toString),
+                image(launch.path("image")));
+    }
+
+    private static Optional<DeployedImage> image(JsonNode image) {
+        if (!image.isObject()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DeployedImage(image.path("reference").stringValue(), image.path("digest").stringValue(),
+                Path.of(image.path("rootfs").stringValue()), image.path("uid").intValue(0), image.path("gid").intValue(0),
+                image.path("workingDir").stringValue(""), Json.mapper().convertValue(image.path("env"), STRING_MAP)));
     }
 }

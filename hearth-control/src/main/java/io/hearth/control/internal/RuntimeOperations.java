@@ -159,7 +159,10 @@ final class RuntimeOperations implements RuntimeApi {
             directory.changed();
             return new Write(ControlReply.accepted(Map.of("agentRuntimeId", runtimeId, "status", Status.DELETING)), () -> {
                 directory.tell(l -> l.runtimeDeleted(runtimeId));
-                background.execute(() -> artifacts.forget(runtimeId));
+                background.execute(() -> {
+                    artifacts.forget(runtimeId);
+                    resolver.collectImages();
+                });
             });
         });
     }
@@ -180,7 +183,10 @@ final class RuntimeOperations implements RuntimeApi {
         tx.deleteVersion(runtimeId, version);
         directory.changed();
         return new Write(ControlReply.accepted(Map.of("agentRuntimeId", runtimeId, "agentRuntimeVersion", Integer.toString(version),
-                "status", Status.DELETING)), () -> background.execute(() -> artifacts.forget(runtimeId, version)));
+                "status", Status.DELETING)), () -> background.execute(() -> {
+                    artifacts.forget(runtimeId, version);
+                    resolver.collectImages();
+                }));
     }
 
     @Override

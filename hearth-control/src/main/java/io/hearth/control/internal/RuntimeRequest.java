@@ -21,7 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 record RuntimeRequest(
         Optional<String> name,
         ObjectNode config,
-        CodeArtifact artifact,
+        RuntimeArtifact artifact,
         Lifecycle lifecycle,
         Map<String, String> tags,
         Optional<String> clientToken) {
@@ -66,7 +66,7 @@ record RuntimeRequest(
 
         checks.string(body, "description", "description", false, 1, 4096, null).ifPresent(d -> config.put("description", d));
         checks.string(body, "roleArn", "roleArn", true, 1, 2048, ROLE_ARN).ifPresent(r -> config.put("roleArn", r));
-        Optional<CodeArtifact> artifact = artifact(body, checks);
+        Optional<RuntimeArtifact> artifact = artifact(body, checks);
         artifact.ifPresent(a -> config.set("agentRuntimeArtifact", artifactNode(a)));
         config.set("networkConfiguration", network(body, checks));
         checks.object(body, "protocolConfiguration", "protocolConfiguration", false).ifPresent(protocol ->
@@ -119,7 +119,7 @@ record RuntimeRequest(
         return new RuntimeRequest(name, config, artifact.orElseThrow(), lifecycle, tags, clientToken);
     }
 
-    private static Optional<CodeArtifact> artifact(JsonNode body, FieldChecks checks) {
+    private static Optional<RuntimeArtifact> artifact(JsonNode body, FieldChecks checks) {
         Optional<JsonNode> artifact = checks.object(body, "agentRuntimeArtifact", "agentRuntimeArtifact", true);
         if (artifact.isEmpty()) {
             return Optional.empty();
@@ -130,9 +130,7 @@ record RuntimeRequest(
             return Optional.empty();
         }
         if (kind.get().equals("containerConfiguration")) {
-            checks.fail("agentRuntimeArtifact.containerConfiguration", "Container images are not supported by Hearth yet "
-                    + "(expected: codeConfiguration with code.s3 pointing at a directory or .zip in Hearth's artifact store)");
-            return Optional.empty();
+            return container(artifact.get(), checks);
         }
         String path = "agentRuntimeArtifact.codeConfiguration";
         JsonNode code = checks.object(artifact.get(), "codeConfiguration", path, true).orElseThrow();
@@ -149,13 +147,47 @@ record RuntimeRequest(
         runtime.filter(r -> !RUNTIMES.contains(r))
                 .ifPresent(r -> checks.fail(path + ".runtime", r, "Member must be one of " + RUNTIMES));
         Optional<List<String>> entryPoint = checks.strings(code, "entryPoint", path + ".entryPoint", true, 1, 2, 1, 128, null);
+        entryPoint.ifPresent(items -> items.forEach(item -> EntryPoints.refusal(item)
+                .ifPresent(why -> checks.fail(EntryPoints.FIELD, item, why))));
+        // A version names one object; a prefix ending in '/' is a directory of many.
+        versionId.filter(v -> prefix.filter(p -> p.endsWith("/")).isPresent())
+                .ifPresent(v -> checks.fail(path + ".code.s3.versionId", v, "Member applies to one object (a .zip); "
+                        + "the prefix " + prefix.get() + " names a directory (expected: no versionId, or the key of a .zip)"));
         if (!checks.ok() || bucket.isEmpty() || prefix.isEmpty() || runtime.isEmpty() || entryPoint.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new CodeArtifact(bucket.get(), prefix.get(), versionId, runtime.get(), entryPoint.get()));
     }
 
-    private static ObjectNode artifactNode(CodeArtifact a) {
+    private static Optional<RuntimeArtifact> container(JsonNode artifact, FieldChecks checks) {
+        String path = "agentRuntimeArtifact.containerConfiguration";
+        Optional<String> uri = checks.object(artifact, "containerConfiguration", path, true)
+                .flatMap(c -> checks.string(c, "containerUri", ContainerArtifact.FIELD, true, 1,
+                        ContainerArtifact.MAX_LENGTH, null));
+        if (uri.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new ContainerArtifact(uri.get()));
+        } catch (IllegalArgumentException e) {
+            checks.fail(ContainerArtifact.FIELD, uri.get(), "Member must be a container image URI "
+                    + ContainerArtifact.EXPECTED);
+            return Optional.empty();
+        }
+    }
+
+    private static ObjectNode artifactNode(RuntimeArtifact artifact) {
+        return switch (artifact) {
+            case ContainerArtifact container -> {
+                ObjectNode node = Json.mapper().createObjectNode();
+                node.putObject("containerConfiguration").put("containerUri", container.containerUri());
+                yield node;
+            }
+            case CodeArtifact code -> codeNode(code);
+        };
+    }
+
+    private static ObjectNode codeNode(CodeArtifact a) {
         ObjectNode node = Json.mapper().createObjectNode();
         ObjectNode code = node.putObject("codeConfiguration");
         ObjectNode s3 = code.putObject("code").putObject("s3");

@@ -1,17 +1,22 @@
 package io.hearth.control.internal;
 
 import io.hearth.api.Json;
+import io.hearth.deployment.HearthTags;
+import io.hearth.image.PullProgress;
 import io.hearth.store.Store;
 import io.hearth.store.StoredEndpoint;
 import io.hearth.store.StoredRuntime;
 import io.hearth.store.StoredVersion;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +35,13 @@ final class VersionResolver {
     private final DeploymentDirectory directory;
     private final Executor background;
     private final Clock clock;
+    private final Optional<String> defaultDriver;
     /** Runs between reading a version and unpacking its code: tests land a write there. */
     volatile Runnable beforeUnpacking = () -> {};
 
-    VersionResolver(Store store, Artifacts artifacts, DeploymentDirectory directory, Executor background, Clock clock) {
+    VersionResolver(Store store, Artifacts artifacts, DeploymentDirectory directory, Executor background, Clock clock,
+            Optional<String> defaultDriver) {
+        this.defaultDriver = defaultDriver;
         this.store = store;
         this.artifacts = artifacts;
         this.directory = directory;
@@ -55,22 +63,67 @@ final class VersionResolver {
 
     private void resolve(String runtimeId, int version) {
         Optional<StoredVersion> stored = store.transaction(tx -> tx.version(runtimeId, version));
-        Optional<String> owner = store.transaction(tx -> tx.runtime(runtimeId)).map(StoredRuntime::tenant);
+        Optional<StoredRuntime> runtime = store.transaction(tx -> tx.runtime(runtimeId));
+        Optional<String> owner = runtime.map(StoredRuntime::tenant);
         if (stored.isEmpty() || owner.isEmpty()) {
+            return;
+        }
+        RuntimeArtifact artifact = artifact(stored.get());
+        Optional<String> driver = HearthTags.parse(runtime.get().tags()).isolation().or(() -> defaultDriver);
+        if (artifact instanceof ContainerArtifact container && driver.filter("process"::equals).isPresent()) {
+            finish(runtimeId, version, Optional.empty(), Optional.of("image " + container.containerUri()
+                    + " would run under the process driver (expected: container images need --isolation namespaces"
+                    + " or gvisor, or the tag hearth:isolation=namespaces or gvisor)"));
             return;
         }
         beforeUnpacking.run();
         Optional<LaunchPlan> plan = Optional.empty();
         Optional<String> failure = Optional.empty();
         try {
-            plan = Optional.of(artifacts.resolve(runtimeId, version, owner.get(), artifact(stored.get())));
+            PullProgress progress = artifact instanceof ContainerArtifact container
+                    ? new PullReport(container.containerUri(), reason -> progress(runtimeId, version, reason))
+                    : PullProgress.NONE;
+            plan = Optional.of(artifacts.resolve(runtimeId, version, owner.get(), artifact, progress));
         } catch (ArtifactException e) {
             failure = Optional.of(e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("resolving {} version {} failed", runtimeId, version, e);
             failure = Optional.of("internal error while resolving the artifact: " + e);
         }
-        finish(runtimeId, version, plan, failure);
+        try {
+            finish(runtimeId, version, plan, failure);
+        } finally {
+            plan.flatMap(LaunchPlan::image).ifPresent(image -> artifacts.images().recorded(image.manifestDigest()));
+        }
+    }
+
+    /** Shows how a pull goes in the CREATING version's (and runtime's, when latest) {@code failureReason}. */
+    private void progress(String runtimeId, int version, String reason) {
+        store.transaction(tx -> {
+            Optional<StoredVersion> stored = tx.version(runtimeId, version)
+                    .filter(v -> v.status().equals(Status.CREATING));
+            if (stored.isEmpty()) {
+                return null;
+            }
+            tx.updateVersion(stored.get().resolved(Status.CREATING, Optional.of(reason), Optional.empty()));
+            tx.runtime(runtimeId).filter(r -> r.latestVersion() == version
+                            && (r.status().equals(Status.CREATING) || r.status().equals(Status.UPDATING)))
+                    .ifPresent(r -> tx.updateRuntime(r.withStatus(r.status(), Optional.of(reason), r.lastUpdatedAt())));
+            return null;
+        });
+    }
+
+    /** Removes the images no remaining version runs; after a delete, off the request thread. */
+    void collectImages() {
+        Set<String> inUse = store.transaction(tx -> {
+            var digests = new HashSet<String>();
+            for (StoredVersion version : tx.versionsIn(Status.READY)) {
+                version.launch().map(l -> Json.tree(l.getBytes(StandardCharsets.UTF_8)).path("image").path("digest"))
+                        .filter(JsonNode::isString).ifPresent(d -> digests.add(d.stringValue()));
+            }
+            return digests;
+        });
+        artifacts.images().retainOnly(inUse);
     }
 
     private void finish(String runtimeId, int version, Optional<LaunchPlan> plan, Optional<String> failure) {
@@ -122,7 +175,11 @@ final class VersionResolver {
 
     private enum Outcome { RESOLVED, RUNTIME_GONE, VERSION_GONE }
 
-    static CodeArtifact artifact(StoredVersion version) {
+    static RuntimeArtifact artifact(StoredVersion version) {
+        JsonNode container = Views.config(version).path("agentRuntimeArtifact").path("containerConfiguration");
+        if (container.isObject()) {
+            return new ContainerArtifact(container.path("containerUri").stringValue());
+        }
         JsonNode code = Views.config(version).path("agentRuntimeArtifact").path("codeConfiguration");
         JsonNode s3 = code.path("code").path("s3");
         var entryPoint = new ArrayList<String>();
@@ -136,6 +193,17 @@ final class VersionResolver {
         launch.put("code", plan.code().toString());
         launch.put("command", List.copyOf(plan.command()));
         launch.put("environment", plan.environment());
+        plan.image().ifPresent(image -> {
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("reference", image.pulled().reference().toString());
+            facts.put("digest", image.manifestDigest());
+            facts.put("rootfs", image.pulled().rootfs().toString());
+            facts.put("uid", image.user().uid());
+            facts.put("gid", image.user().gid());
+            facts.put("workingDir", image.pulled().config().workingDir());
+            facts.put("env", image.user().environment(image.pulled().config()));
+            launch.put("image", facts);
+        });
         return Json.writeString(launch);
     }
 }

@@ -6,6 +6,7 @@ import io.hearth.api.ApiException;
 import io.hearth.api.AwsHeaders;
 import io.hearth.http.Replies;
 import io.hearth.deployment.Deployment;
+import io.hearth.deployment.ServerProtocol;
 import io.hearth.router.AgentTimeouts;
 import io.hearth.session.EndReason;
 import io.hearth.session.Exchange;
@@ -59,6 +60,11 @@ public final class AgentCall {
     private org.eclipse.jetty.client.Request agentRequest;
     private AgentRequestBody body;
     private Consumer<Exchange> sendAgain;
+    private McpSession mcp;
+    private Deployment deployment;
+    private Optional<ResumableStreams> resumable = Optional.empty();
+    /** Set once a resumable stream took over the agent's answer: the caller's end no longer ends the exchange. */
+    private volatile boolean handedOver;
 
     /**
      * How a request whose agent was gone gets a fresh sandbox: {@code fresh} ends the gone exchange's session and
@@ -88,14 +94,28 @@ public final class AgentCall {
         this.callerCallback = callerCallback;
         this.session = session;
         this.retry = retry;
+        this.mcp = new McpSession(session.sessionId(), false);
+    }
+
+    /** How the call's {@code Mcp-Session-Id} crosses the proxy, for a session Hearth chose for an MCP caller. */
+    public AgentCall withMcp(McpSession mcp) {
+        this.mcp = mcp;
+        return this;
+    }
+
+    /** SSE answers are numbered and held for callers that reattach (docs/data-plane.md, Resumable streams). */
+    public AgentCall withResumableStreams(ResumableStreams streams) {
+        this.resumable = Optional.of(streams);
+        return this;
     }
 
     /** Sends the proxy→agent request; returns at once, the rest happens as bytes arrive. */
     public void start(HttpClient client, Deployment deployment, HttpMethod method, String path,
             String accept, String requestId, AgentRequestBody body, AgentTimeouts timeouts) {
         this.body = body;
-        this.sendAgain = fresh -> new AgentCall(callerRequest, callerResponse, callerCallback, fresh)
-                .start(client, deployment, method, path, accept, requestId, body, timeouts);
+        this.deployment = deployment;
+        this.sendAgain = fresh -> new AgentCall(callerRequest, callerResponse, callerCallback, fresh).withMcp(mcp)
+                .withResumable(resumable).start(client, deployment, method, path, accept, requestId, body, timeouts);
         agentRequest = client.newRequest(session.agent().getHostString(), session.agent().getPort())
                 .method(method)
                 .path(path)
@@ -107,6 +127,7 @@ public final class AgentCall {
                     AgentHeaders.toAgent(callerRequest.getHeaders(), deployment, session.sessionId(), requestId,
                             Optional.ofNullable((String) callerRequest.getAttribute(CallerAuth.WORKLOAD_TOKEN)), headers);
                     headers.put(HttpHeader.ACCEPT, accept);
+                    mcp.toAgent(session, headers);
                 })
                 .onRequestBegin(request -> begun.set(true))
                 .onResponseContentSource(this::agentResponded);
@@ -114,6 +135,9 @@ public final class AgentCall {
             agentRequest.body(body);
         }
         Request.addCompletionListener(callerRequest, failure -> {
+            if (handedOver) {
+                return; // the resumable stream ends the exchange and the agent's answer, not its caller
+            }
             // The caller's exchange is over, however it ended: the session is no longer busy with it.
             session.close();
             if (failure != null) {
@@ -127,7 +151,9 @@ public final class AgentCall {
     /** Agent→proxy: the agent's status and headers are here; its body follows through {@code content}. */
     private void agentResponded(org.eclipse.jetty.client.Response agentResponse, Content.Source content) {
         int status = agentResponse.getStatus();
-        if (status / 100 != 2) {
+        // MCP clients act on the server's own statuses (404: session gone, 405: no stream here), so an MCP agent's
+        // answer passes as it is; other agents' errors become RuntimeClientError.
+        if (status / 100 != 2 && deployment.serverProtocol() != ServerProtocol.MCP) {
             // The caller gets RuntimeClientError with the start of the agent's answer, never the raw error. The
             // answer is claimed first: cutting a long body short must not read as a failure to reach the agent.
             if (!responding.compareAndSet(false, true)) {
@@ -145,9 +171,20 @@ public final class AgentCall {
         }
         callerResponse.setStatus(status);
         AgentHeaders.toCaller(agentResponse.getHeaders(), callerResponse.getHeaders());
+        mcp.toCaller(session, agentResponse.getHeaders(), callerResponse.getHeaders());
         callerResponse.getHeaders().put(AwsHeaders.SESSION_ID, session.sessionId());
         // Proxy→caller: every chunk is written as it arrives (SSE events reach the caller one by one).
+        if (status / 100 == 2 && resumable.isPresent() && resumable.get().numbers(agentResponse.getHeaders())) {
+            handedOver = true;
+            resumable.get().relay(session, content, agentRequest::abort, callerResponse, callerCallback);
+            return;
+        }
         Content.copy(content, callerResponse, Callback.from(this::succeed, this::streamFailed));
+    }
+
+    private AgentCall withResumable(Optional<ResumableStreams> streams) {
+        this.resumable = streams;
+        return this;
     }
 
     /** The proxy→agent exchange is over; a failure that came before any response is reported here. */
@@ -225,7 +262,7 @@ public final class AgentCall {
      * Whether a session that ended this way ends its streams as complete. An agent that crashed or stopped
      * answering left its answer unfinished, and the caller must be able to tell: its stream is cut.
      */
-    private static boolean endsStreamsCleanly(EndReason reason) {
+    static boolean endsStreamsCleanly(EndReason reason) {
         return switch (reason) {
             case AGENT_EXITED, OOM, UNHEALTHY -> false;
             default -> true;

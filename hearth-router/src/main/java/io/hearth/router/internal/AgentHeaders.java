@@ -12,7 +12,7 @@ import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * Which headers cross the proxy, in each direction (docs/wire-contract.md §4). Caller→agent: the session and request ids,
- * the negotiated Content-Type and Accept, AgentCore's custom and MCP headers, trace context, and the runtime's
+ * the negotiated Content-Type and Accept, AgentCore's custom, MCP and A2A headers, trace context, and the runtime's
  * allow-list; never hop-by-hop, signing or unlisted headers. Agent→caller: only what the InvokeAgentRuntime
  * response models, plus Content-Length and Cache-Control.
  */
@@ -27,6 +27,9 @@ public final class AgentHeaders {
             AwsHeaders.MCP_PROTOCOL_VERSION,
             "Mcp-Method",
             "Mcp-Name",
+            // A2A servers built with the v1.0 SDKs take a request without A2A-Version for a v0.3 one and refuse it.
+            "A2A-Version",
+            "A2A-Extensions",
             AwsHeaders.TRACE_ID,
             AwsHeaders.TRACEPARENT,
             AwsHeaders.TRACESTATE,
@@ -41,6 +44,7 @@ public final class AgentHeaders {
     private static final Set<String> PASSED_TO_CALLER = lower(
             AwsHeaders.MCP_SESSION_ID,
             AwsHeaders.MCP_PROTOCOL_VERSION,
+            "A2A-Extensions",
             AwsHeaders.TRACE_ID,
             AwsHeaders.TRACEPARENT,
             AwsHeaders.TRACESTATE,

@@ -4,7 +4,10 @@ import io.hearth.sandbox.SandboxSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The whole environment an isolated agent gets: nothing of the host's, the runtime's variables, then Hearth's own. */
+/**
+ * The whole environment an isolated agent gets: nothing of the host's; defaults, an image's variables, the runtime's,
+ * then Hearth's own.
+ */
 final class AgentEnvironment {
     private AgentEnvironment() {}
 
@@ -15,9 +18,11 @@ final class AgentEnvironment {
         env.put("LANG", "C.UTF-8");
         env.put("PYTHONUNBUFFERED", "1");
         env.put("TMPDIR", "/tmp");
+        // An image's variables (its PATH, HOME, language settings) replace these defaults; the runtime's win over both.
+        spec.image().ifPresent(image -> env.putAll(image.env()));
         env.putAll(spec.environment());
         // Last, so a runtime cannot move the agent off the port and workspace the driver built for it.
-        env.put("PORT", Integer.toString(IsolatedDriver.AGENT_PORT));
+        env.put("PORT", Integer.toString(spec.agentPort()));
         env.put("HEARTH_WORKSPACE", BaseFilesystem.WORKSPACE);
         return env;
     }

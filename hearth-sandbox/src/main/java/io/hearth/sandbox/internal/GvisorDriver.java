@@ -1,5 +1,6 @@
 package io.hearth.sandbox.internal;
 
+import io.hearth.sandbox.ExecSpec;
 import io.hearth.sandbox.ResourceLimits;
 import io.hearth.sandbox.SandboxException;
 import io.hearth.sandbox.SandboxSpec;
@@ -27,6 +28,10 @@ public final class GvisorDriver extends IsolatedDriver {
     private static final String LAUNCH_SCRIPT = String.join("\n",
             "set -e",
             "mount -t tmpfs -o size=4k,mode=555 hearth-procnet /proc/sys/net",
+            // The copy-on-write view of the code (/app) or image (/), in this namespace only: the gofer, runsc's child,
+            // serves it to the sandbox, and it vanishes with the namespace.
+            "mount -t overlay -o \"nosuid,nodev,lowerdir=$1,upperdir=$2/upper,workdir=$2/work\" hearth-overlay \"$3\"",
+            "shift 3",
             "exec \"$@\"");
     private static final Pattern STATE_ID = Pattern.compile(".*?(sb-[a-z0-9]{20}).*");
 
@@ -71,6 +76,17 @@ public final class GvisorDriver extends IsolatedDriver {
                 + " hardware VM.";
     }
 
+    /**
+     * gVisor's kernel checks the agent's accesses itself, against the owners the gofer reports, so the agent's
+     * directories belong to the ids it runs as there: an image's user, or the sandbox's uid. On the host they are
+     * files in the sandbox's own root-only disk.
+     */
+    @Override
+    SandboxDisk.Owner agentOwner(SandboxSpec spec, int uid) {
+        return spec.image().map(image -> new SandboxDisk.Owner(image.uid(), image.gid()))
+                .orElse(new SandboxDisk.Owner(uid, uid));
+    }
+
     @Override
     long hostTaskLimit(ResourceLimits limits) {
         return HOST_TASKS_BASE + HOST_TASKS_PER_GUEST_TASK * limits.maxProcesses();
@@ -86,17 +102,25 @@ public final class GvisorDriver extends IsolatedDriver {
     }
 
     @Override
+    ExecProcess exec(IsolatedSandbox sandbox, ExecSpec spec, java.util.Map<String, String> environment) {
+        return GvisorExec.start(sandbox, runsc(), spec, environment);
+    }
+
+    @Override
     List<String> launchCommand(SandboxSpec spec, Launch launch) {
         Path bundle = launch.dir().resolve("bundle");
+        Path merged = launch.dir().resolve("merged");
         try {
             Files.createDirectories(bundle);
+            Files.createDirectories(merged);
             Files.writeString(bundle.resolve("config.json"),
-                    OciSpec.of(spec, launch, rootfs, cgroups.ociCgroupsPath(name(), spec.id())));
+                    OciSpec.of(spec, launch, rootfs, merged, cgroups.ociCgroupsPath(name(), spec.id())));
         } catch (IOException e) {
             throw new SandboxException("cannot write the OCI bundle in " + bundle + ": " + e.getMessage(), e);
         }
         var argv = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
-                "/bin/sh", "-c", LAUNCH_SCRIPT, "hearth-launch"));
+                "/bin/sh", "-c", LAUNCH_SCRIPT, "hearth-launch",
+                SandboxDisk.lower(spec).toString(), launch.disk().root().toString(), merged.toString()));
         argv.addAll(runsc());
         argv.addAll(List.of("--network=sandbox", "run", "--bundle", bundle.toString(), spec.id()));
         return argv;

@@ -2,6 +2,7 @@ package io.hearth.sandbox.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hearth.sandbox.ExecSpec;
 import io.hearth.sandbox.ReclaimReport;
 import io.hearth.sandbox.ResourceLimits;
 import io.hearth.sandbox.Sandbox;
@@ -28,16 +29,14 @@ import org.slf4j.LoggerFactory;
 /**
  * What the namespaces and gVisor drivers share: per sandbox a state directory under the driver's root (with the
  * record a restarted server reclaims from), a network slot with its netns and veth, cgroups, a size-bounded
- * workspace tmpfs and a host uid of its own; the subclass only says how to launch the agent inside them.
+ * disk (workspace, /tmp and a private copy-on-write layer over the code or image) and a host uid of its own; the
+ * subclass only says how to launch the agent inside them.
  */
 abstract class IsolatedDriver implements SandboxDriver {
     private static final Logger LOG = LoggerFactory.getLogger(IsolatedDriver.class);
 
     /** Each slot's sandbox runs as its own host uid, so no two sandboxes share file ownership or may signal each other. */
     static final int UID_BASE = 1_900_000_000;
-
-    /** The agent listens here, as the AgentCore contract says, on its own address. */
-    static final int AGENT_PORT = 8080;
 
     /** An empty directory every launcher mounts over, inside a mount namespace of its own, to stage bind sources. */
     static final Path STAGE = Path.of("/run/hearth/stage");
@@ -79,6 +78,12 @@ abstract class IsolatedDriver implements SandboxDriver {
     /** Asks the agent to end: the launcher has started it and is still alive. */
     abstract void requestStop(IsolatedSandbox sandbox);
 
+    /**
+     * Starts a program inside a running sandbox of this driver, as its agent's uid, in its namespaces and cgroups, with
+     * {@code environment} (the agent's, then the spec's); the sandbox registers and ends it.
+     */
+    abstract ExecProcess exec(IsolatedSandbox sandbox, ExecSpec spec, Map<String, String> environment);
+
     /** Removes runtime state that outlives the sandbox's processes (runsc's container state), by sandbox id. */
     void removeRuntimeState(String id) {}
 
@@ -87,8 +92,16 @@ abstract class IsolatedDriver implements SandboxDriver {
         return List.of();
     }
 
+    /**
+     * Whom the agent's writable directories belong to, as the kernel that checks its accesses sees it: under
+     * namespaces the host's (the sandbox's uid, whatever id it has inside its user namespace).
+     */
+    SandboxDisk.Owner agentOwner(SandboxSpec spec, int uid) {
+        return new SandboxDisk.Owner(uid, uid);
+    }
+
     /** Everything a launch command refers to. */
-    record Launch(Path dir, Path workspace, SandboxNetwork network, SandboxCgroup cgroup, int uid) {}
+    record Launch(Path dir, Path workspace, SandboxNetwork network, SandboxCgroup cgroup, int uid, SandboxDisk disk) {}
 
     @Override
     public final Sandbox start(SandboxSpec spec) {
@@ -113,9 +126,10 @@ abstract class IsolatedDriver implements SandboxDriver {
     private IsolatedSandbox launch(SandboxSpec spec) {
         String id = spec.id();
         Path dir = stateRoot.resolve(id);
-        Path workspace = dir.resolve("workspace");
-        if (!Files.isDirectory(spec.code())) {
-            throw new SandboxException("sandbox " + id + ": code directory " + spec.code() + " does not exist");
+        Path lower = SandboxDisk.lower(spec);
+        if (!Files.isDirectory(lower)) {
+            throw new SandboxException("sandbox " + id + ": " + (spec.image().isPresent() ? "image root " : "code directory ")
+                    + lower + " does not exist (expected: a directory)");
         }
         if (running.containsKey(id) || Files.exists(dir)) {
             throw new SandboxException("sandbox " + id + ": already exists in " + stateRoot + " (expected: a new id)");
@@ -129,20 +143,20 @@ abstract class IsolatedDriver implements SandboxDriver {
         Process process = null;
         try {
             Files.createDirectory(dir);
-            Files.createDirectory(workspace);
             Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
             var record = new SandboxRecord(name(), id, lease.slot(), -1, Instant.EPOCH);
             record.write(dir); // before anything else of the sandbox exists on the host
             cgroup = cgroups.create(name(), id, spec.limits(), hostTaskLimit(spec.limits()));
             long t1 = System.nanoTime();
-            Mounts.mountWorkspace(workspace, spec.limits().workspaceBytes(), uid);
+            SandboxDisk disk = SandboxDisk.mount(dir, spec.limits().workspaceBytes(), agentOwner(spec, uid));
+            disk.seed(spec);
             if (spec.metadata().isPresent()) {
                 MetadataNat.map(network.hostInterface(), spec.metadata().get());
                 metadataInterfaces.put(id, network.hostInterface());
             }
             byAddress.put(network.sandboxAddress(), id);
             long t2 = System.nanoTime();
-            var launch = new Launch(dir, workspace, network, cgroup, uid);
+            var launch = new Launch(dir, disk.workspace(), network, cgroup, uid, disk);
             // From /, with PATH alone: the sandbox's init inherits both, and a host path would tell the agent where it is.
             var builder = new ProcessBuilder(launchCommand(spec, launch))
                     .directory(Path.of("/").toFile())
@@ -153,11 +167,12 @@ abstract class IsolatedDriver implements SandboxDriver {
             builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
             process = builder.start();
             record.withProcess(process.toHandle()).write(dir);
-            LOG.debug("sandbox {}: launched in {} ms (network and cgroups {} ms, workspace {} ms, spawn {} ms)", id,
+            LOG.debug("sandbox {}: launched in {} ms (network and cgroups {} ms, disk {} ms, spawn {} ms)", id,
                     millis(System.nanoTime() - t0), millis(t1 - t0), millis(t2 - t1), millis(System.nanoTime() - t2));
-            var address = new InetSocketAddress(network.sandboxAddress(), AGENT_PORT);
+            var address = new InetSocketAddress(network.sandboxAddress(), spec.agentPort());
             // From here the sandbox's own teardown releases everything: nothing below may throw.
-            return new IsolatedSandbox(this, id, dir, process, address, cgroup, lease, spec.limits());
+            return new IsolatedSandbox(this, id, dir, process, address, cgroup, lease, spec.limits(), uid,
+                    AgentEnvironment.of(spec));
         } catch (IOException | RuntimeException e) {
             if (process != null) {
                 process.destroyForcibly();

@@ -1,12 +1,16 @@
 package io.hearth.sandbox.internal;
 
 import io.hearth.api.Workers;
+import io.hearth.sandbox.ExecSpec;
 import io.hearth.sandbox.ResourceLimits;
 import io.hearth.sandbox.SandboxExit;
+import io.hearth.sandbox.SandboxProcess;
 import io.hearth.sandbox.SandboxUsage;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,9 +36,13 @@ final class IsolatedSandbox implements DriverLifecycle.Stoppable {
     private final ResourceLimits limits;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
+    private final int uid;
+    private final Map<String, String> environment;
+    private final ExecRegistry execs;
 
     IsolatedSandbox(IsolatedDriver driver, String id, Path dir, Process launcher, InetSocketAddress address,
-            SandboxCgroup cgroup, NetworkSlots.Lease lease, ResourceLimits limits) {
+            SandboxCgroup cgroup, NetworkSlots.Lease lease, ResourceLimits limits, int uid,
+            Map<String, String> environment) {
         this.driver = driver;
         this.id = id;
         this.dir = dir;
@@ -43,6 +51,9 @@ final class IsolatedSandbox implements DriverLifecycle.Stoppable {
         this.cgroup = cgroup;
         this.lease = lease;
         this.limits = limits;
+        this.uid = uid;
+        this.environment = Map.copyOf(environment);
+        this.execs = new ExecRegistry(id);
         // Teardown runs host tools and deletes files: not on the JDK's process reaper thread, unless the teardown
         // workers refuse it, since an exit nobody completes would block every stop() after it.
         launcher.onExit().whenComplete((p, failure) -> DriverLifecycle.runOrInline(TEARDOWN, this::ended));
@@ -56,12 +67,23 @@ final class IsolatedSandbox implements DriverLifecycle.Stoppable {
         return cgroup;
     }
 
+    /** The sandbox's state directory on the host, removed with it. */
+    Path dir() {
+        return dir;
+    }
+
+    /** The host uid the agent and every program exec'd beside it run as. */
+    int uid() {
+        return uid;
+    }
+
     private void ended() {
         // Until the cgroup tells otherwise: whatever goes wrong below, the exit completes with this.
         int code = launcher.exitValue();
         SandboxExit why = stopRequested.get() ? new SandboxExit.Stopped()
                 : code > 128 ? new SandboxExit.Signalled(code - 128) : new SandboxExit.Exited(code);
         try {
+            execs.closeAll();
             // The launcher is gone; whatever it left inside (a daemonized child, runsc's sandbox) goes too.
             if (!cgroup.killAll(KILL_TIMEOUT)) {
                 LOG.warn("sandbox {}: processes {} survived SIGKILL for {}", id, cgroup.pids(), KILL_TIMEOUT);
@@ -112,6 +134,14 @@ final class IsolatedSandbox implements DriverLifecycle.Stoppable {
     @Override
     public Optional<SandboxUsage> usage() {
         return exit.isDone() ? Optional.empty() : cgroup.usage();
+    }
+
+    @Override
+    public SandboxProcess exec(ExecSpec spec) {
+        execs.admit(launcher.isAlive() && !stopRequested.get());
+        var env = new LinkedHashMap<>(environment);
+        env.putAll(spec.environment());
+        return execs.register(driver.exec(this, spec, env));
     }
 
     @Override

@@ -8,19 +8,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Host mounts the drivers make (the size-bounded workspace tmpfs) and the sweep that removes them. */
+/** Host mounts the drivers make (the size-bounded disk tmpfs) and the sweep that removes them. */
 final class Mounts {
     private Mounts() {}
 
     /**
-     * Mounts a tmpfs of {@code bytes} at {@code dir}, owned by the sandbox's uid. The size bound is the kernel's, so
-     * a full workspace fails the agent's write with ENOSPC and nothing else; its pages count against the sandbox's
-     * memory limit too, being charged to the cgroup of whoever writes them.
+     * Mounts the tmpfs of a sandbox's disk ({@link SandboxDisk}): {@code bytes} at {@code dir}, root's alone; what the
+     * agent may write are directories inside it. Its pages are RAM charged to the cgroup of whoever writes them, so the
+     * quota counts against the sandbox's memory limit too.
      */
-    static void mountWorkspace(Path dir, long bytes, int uid) {
-        HostCommand.check("mount", "-t", "tmpfs", "-o",
-                "size=" + bytes + ",mode=0700,uid=" + uid + ",gid=" + uid + ",nosuid,nodev",
-                "hearth-workspace", dir.toString());
+    static void mountDisk(Path dir, long bytes) {
+        HostCommand.check("mount", "-t", "tmpfs", "-o", "size=" + bytes + ",mode=0700,nosuid,nodev", "hearth-disk",
+                dir.toString());
     }
 
     /** Mount points at or under {@code root}, deepest first. */

@@ -1,23 +1,29 @@
 package io.hearth.sandbox.internal;
 
+import io.hearth.sandbox.ExecSpec;
 import io.hearth.sandbox.ResourceLimits;
+import io.hearth.sandbox.SandboxException;
 import io.hearth.sandbox.SandboxSpec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs each agent under bubblewrap in new user, pid, ipc, uts, mount and cgroup namespaces, inside a network
  * namespace of its own, as a host uid of its own with no capabilities and no way to make further user namespaces.
  *
  * <p>The launch is one chain of execs, so the JVM's child is bwrap itself:
- * {@code unshare --mount} (a private mount namespace for staging) → {@code sh} (joins the cgroups, stages the code
- * and workspace under {@link IsolatedDriver#STAGE}) → {@code nsenter --net} → {@code setpriv} (drops to the
- * sandbox uid) → {@code bwrap}. Staging is needed because bwrap, unprivileged, opens its bind sources as the sandbox
- * uid, which cannot traverse root-only directories such as the data dir; bind mounts of them under a world-searchable
- * directory, made as root in the launcher's own mount namespace, are visible to nothing else and vanish with it.
+ * {@code unshare --mount} (a private mount namespace for staging) → {@code sh} (joins the cgroups, mounts the
+ * copy-on-write overlay of the code or image and stages it, the workspace and /tmp under {@link IsolatedDriver#STAGE})
+ * → {@code nsenter --net} → {@code setpriv} (drops to the sandbox uid) → {@code bwrap}. Staging is needed because
+ * bwrap, unprivileged, opens its bind sources as the sandbox uid, which cannot traverse root-only directories such as
+ * the data dir; mounts of them under a world-searchable directory, made as root in the launcher's own mount namespace,
+ * are visible to nothing else and vanish with it.
  */
 public final class NamespacesDriver extends IsolatedDriver {
 
@@ -25,12 +31,14 @@ public final class NamespacesDriver extends IsolatedDriver {
             "set -e",
             "n=$1; shift",
             "while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\"; shift; n=$((n - 1)); done",
-            "stage=$1; code=$2; workspace=$3; netns=$4; uid=$5; shift 5",
+            "stage=$1; lower=$2; disk=$3; netns=$4; uid=$5; top=$6; shift 6",
             "mount -t tmpfs -o size=64k,mode=0755 hearth-stage \"$stage\"",
-            "mkdir \"$stage/app\" \"$stage/workspace\"",
-            "mount --bind \"$code\" \"$stage/app\"",
-            "mount -o remount,bind,ro \"$stage/app\"",
-            "mount --bind \"$workspace\" \"$stage/workspace\"",
+            "mkdir \"$stage/$top\" \"$stage/workspace\" \"$stage/tmp\"",
+            // The shared code or image stays read-only below; what the agent writes lands in its own disk's upper layer.
+            "mount -t overlay -o \"nosuid,nodev,lowerdir=$lower,upperdir=$disk/upper,workdir=$disk/work\""
+                    + " hearth-overlay \"$stage/$top\"",
+            "mount --bind \"$disk/workspace\" \"$stage/workspace\"",
+            "mount --bind \"$disk/tmp\" \"$stage/tmp\"",
             "exec nsenter --net=\"$netns\" -- setpriv --reuid=\"$uid\" --regid=\"$uid\" --clear-groups --no-new-privs"
                     + " --inh-caps=-all --bounding-set=-all -- \"$@\"");
 
@@ -66,6 +74,80 @@ public final class NamespacesDriver extends IsolatedDriver {
                 .forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
     }
 
+    /**
+     * Enters the agent's namespaces (user, mount, pid, net, ipc, uts, cgroup) with nsenter, after the host shell has
+     * joined the sandbox's cgroups, as the agent's uid and gid, without supplementary groups and with no_new_privs.
+     * Capabilities: setns into the user namespace grants all of them there, nsenter's switch to the agent's uid keeps
+     * them (that uid is not the namespace's root), and the exec that follows clears the effective, permitted,
+     * inheritable and ambient sets, as for any non-root exec. The bounding set stays full (dropping it needs a
+     * capability no program inside can keep across its exec); with no_new_privs it can grant nothing.
+     *
+     * <p>nsenter forks into the pid namespace and passes the program's exit on (a signal's too). A terminal is one of
+     * the sandbox's own devpts, so the program finds it at /dev/pts/N as tty(1) expects; it gets the slave as its
+     * controlling terminal from setsid inside.
+     */
+    @Override
+    ExecProcess exec(IsolatedSandbox sandbox, ExecSpec spec, Map<String, String> environment) {
+        long init = sandbox.launcher().children().findFirst()
+                .orElseThrow(() -> new SandboxException("sandbox " + sandbox.id()
+                        + ": has no running init (expected: a running sandbox to run a program in)"))
+                .pid();
+        Path root = Path.of("/proc", Long.toString(init), "root");
+        String executable = spec.command().getFirst();
+        if (!RootedPath.isExecutableFile(root, executable)) {
+            throw new SandboxException("sandbox " + sandbox.id() + ": " + executable
+                    + " is not an executable file inside the sandbox (expected: an absolute path to a program in it)");
+        }
+        Optional<Pty> terminal = spec.terminal().map(size -> Pty.inDevpts(root.resolve("dev"), size));
+        try {
+            if (terminal.isPresent()) {
+                // So the program may reopen its terminal by name, as its owner.
+                Files.setAttribute(terminal.get().slave(), "unix:uid", sandbox.uid());
+                Files.setAttribute(terminal.get().slave(), "unix:gid", sandbox.uid());
+            }
+        } catch (IOException | RuntimeException e) {
+            terminal.ifPresent(Pty::close);
+            throw new SandboxException("sandbox " + sandbox.id() + ": cannot hand its terminal to uid " + sandbox.uid()
+                    + ": " + e.getMessage(), e);
+        }
+        // nsenter sets ids as the sandbox's user namespace numbers them, which need not be the host's.
+        String uid = Long.toString(insideId(init, "uid_map", sandbox.uid()));
+        String gid = Long.toString(insideId(init, "gid_map", sandbox.uid()));
+        var argv = new ArrayList<>(List.of(
+                "/usr/bin/setpriv", "--clear-groups", "--no-new-privs", "--",
+                // A session of its own on the host: nothing of the program shares the JVM's process group.
+                "/usr/bin/setsid", "--",
+                "/usr/bin/nsenter", "--target", Long.toString(init),
+                "--user", "--mount", "--pid", "--net", "--ipc", "--uts", "--cgroup",
+                "--setuid", uid, "--setgid", gid, "--root", "--wd", "--",
+                "/usr/bin/setsid"));
+        if (terminal.isPresent()) {
+            argv.add("--ctty");
+        }
+        argv.add("--");
+        argv.addAll(spec.command());
+        return HostExec.start("sandbox " + sandbox.id() + ": " + executable, sandbox.cgroup().procsFiles(), terminal,
+                argv, Path.of("/"), environment, host -> ExecTree.kill(host.toHandle()));
+    }
+
+    /** The id a host uid or gid has inside the user namespace of {@code pid}, from its uid_map or gid_map. */
+    private static long insideId(long pid, String map, long hostId) {
+        Path file = Path.of("/proc", Long.toString(pid), map);
+        try {
+            for (String line : Files.readAllLines(file)) {
+                String[] f = line.trim().split("\\s+");
+                long inside = Long.parseLong(f[0]);
+                long outside = Long.parseLong(f[1]);
+                if (hostId >= outside && hostId < outside + Long.parseLong(f[2])) {
+                    return inside + hostId - outside;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new SandboxException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        throw new SandboxException(file + ": maps no id to host id " + hostId + " (expected: the sandbox's own)");
+    }
+
     @Override
     List<String> launchCommand(SandboxSpec spec, Launch launch) {
         var argv = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "slave", "--", "/bin/sh", "-c",
@@ -74,11 +156,12 @@ public final class NamespacesDriver extends IsolatedDriver {
         argv.add(Integer.toString(procs.size()));
         procs.forEach(p -> argv.add(p.toString()));
         argv.add(STAGE.toString());
-        argv.add(spec.code().toAbsolutePath().toString());
-        argv.add(launch.workspace().toString());
+        argv.add(SandboxDisk.lower(spec).toString());
+        argv.add(launch.disk().root().toString());
         argv.add(launch.network().netnsPath().toString());
         argv.add(Integer.toString(launch.uid()));
-        argv.addAll(bwrapCommand(spec));
+        argv.add(spec.image().isPresent() ? "root" : "app");
+        argv.addAll(spec.image().isPresent() ? bwrapImageCommand(spec) : bwrapCommand(spec));
         return argv;
     }
 
@@ -99,14 +182,39 @@ public final class NamespacesDriver extends IsolatedDriver {
         argv.addAll(List.of(
                 "--proc", "/proc",
                 "--dev", "/dev",
-                // /tmp is RAM charged to the sandbox's memory cgroup; it gets the workspace's bound as well.
-                "--size", Long.toString(spec.limits().workspaceBytes()), "--tmpfs", "/tmp",
-                "--ro-bind", STAGE.resolve("app").toString(), BaseFilesystem.CODE,
+                "--bind", STAGE.resolve("tmp").toString(), "/tmp",
+                "--bind", STAGE.resolve("app").toString(), BaseFilesystem.CODE,
                 "--bind", STAGE.resolve("workspace").toString(), BaseFilesystem.WORKSPACE,
                 "--chdir", BaseFilesystem.CODE,
                 // bwrap builds the root on a tmpfs the sandbox's user namespace owns; without this the agent could
-                // write beside the base (into /, /etc). /tmp and the workspace are mounts of their own and stay writable.
+                // write beside the base (into /, /etc). /app, /tmp and the workspace are mounts of their own and stay
+                // writable.
                 "--remount-ro", "/",
+                "--"));
+        argv.addAll(spec.command());
+        return argv;
+    }
+
+    /**
+     * An image's root, copy-on-write, as {@code /} instead of the host's base. The agent runs as the image's uid and
+     * gid inside its user namespace, which maps them alone, to the sandbox's host uid: files the image gives other
+     * owners show as the overflow id ({@code nobody}) and are reached through their mode's "other" bits, as a
+     * container's unprivileged user reaches them; nothing is chowned.
+     */
+    private List<String> bwrapImageCommand(SandboxSpec spec) {
+        var image = spec.image().orElseThrow();
+        var argv = new ArrayList<>(List.of("bwrap",
+                "--unshare-user", "--uid", Integer.toString(image.uid()), "--gid", Integer.toString(image.gid()),
+                "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup",
+                "--disable-userns", "--new-session", "--cap-drop", "ALL", "--hostname", "sandbox", "--clearenv"));
+        AgentEnvironment.of(spec).forEach((name, value) -> argv.addAll(List.of("--setenv", name, value)));
+        argv.addAll(List.of(
+                "--bind", STAGE.resolve("root").toString(), "/",
+                "--proc", "/proc",
+                "--dev", "/dev",
+                "--bind", STAGE.resolve("tmp").toString(), "/tmp",
+                "--bind", STAGE.resolve("workspace").toString(), BaseFilesystem.WORKSPACE,
+                "--chdir", image.workingDir(),
                 "--"));
         argv.addAll(spec.command());
         return argv;

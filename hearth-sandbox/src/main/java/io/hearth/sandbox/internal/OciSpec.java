@@ -1,5 +1,6 @@
 package io.hearth.sandbox.internal;
 
+import io.hearth.sandbox.ImageRoot;
 import io.hearth.sandbox.SandboxSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,22 +10,28 @@ import java.util.Map;
 
 /**
  * The OCI runtime config (config.json) of a gVisor sandbox: the same view of the filesystem as the namespaces
- * driver gives (read-only /usr and /etc subset, code at /app, workspace, private /tmp), no capabilities, the
- * sandbox's uid, its prepared network namespace and its cgroups.
+ * driver gives (read-only /usr and /etc subset, code copy-on-write at /app, or an image's root copy-on-write as /;
+ * workspace, private /tmp), no capabilities, the sandbox's uid or the image's user, its prepared network namespace
+ * and its cgroups.
  */
 final class OciSpec {
     private OciSpec() {}
 
-    static String of(SandboxSpec spec, IsolatedDriver.Launch launch, Path rootfs, String cgroupsPath) {
+    /**
+     * @param rootfs the shared empty base a code runtime's mounts are laid on
+     * @param merged the sandbox's copy-on-write view of its code (mounted at /app) or of its image (the root)
+     */
+    static String of(SandboxSpec spec, IsolatedDriver.Launch launch, Path rootfs, Path merged, String cgroupsPath) {
         var env = new ArrayList<String>();
         AgentEnvironment.of(spec).forEach((name, value) -> env.add(name + "=" + value));
 
         var process = new LinkedHashMap<String, Object>();
         process.put("terminal", false);
-        process.put("user", Map.of("uid", launch.uid(), "gid", launch.uid()));
+        var owner = launch.disk().owner();
+        process.put("user", Map.of("uid", owner.uid(), "gid", owner.gid()));
         process.put("args", spec.command());
         process.put("env", env);
-        process.put("cwd", BaseFilesystem.CODE);
+        process.put("cwd", spec.image().map(ImageRoot::workingDir).orElse(BaseFilesystem.CODE));
         process.put("noNewPrivileges", true);
         // gVisor's kernel enforces RLIMIT_NPROC (fork fails with EAGAIN); all of the agent's processes share one uid,
         // so this is the sandbox's process limit.
@@ -36,14 +43,16 @@ final class OciSpec {
 
         var mounts = new ArrayList<Object>();
         mounts.add(mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")));
-        mounts.add(mount("/usr", "bind", "/usr", List.of("rbind", "ro")));
-        for (Path entry : BaseFilesystem.etcEntries()) {
-            mounts.add(mount(entry.toString(), "bind", entry.toString(), List.of("rbind", "ro")));
+        if (spec.image().isEmpty()) {
+            mounts.add(mount("/usr", "bind", "/usr", List.of("rbind", "ro")));
+            for (Path entry : BaseFilesystem.etcEntries()) {
+                mounts.add(mount(entry.toString(), "bind", entry.toString(), List.of("rbind", "ro")));
+            }
+            mounts.add(mount(BaseFilesystem.CODE, "bind", merged.toString(), List.of("rbind", "rw")));
         }
-        mounts.add(mount(BaseFilesystem.CODE, "bind", spec.code().toAbsolutePath().toString(), List.of("rbind", "ro")));
         mounts.add(mount(BaseFilesystem.WORKSPACE, "bind", launch.workspace().toString(), List.of("rbind", "rw")));
-        mounts.add(mount("/tmp", "tmpfs", "tmpfs",
-                List.of("nosuid", "nodev", "mode=1777", "size=" + spec.limits().workspaceBytes())));
+        // On the sandbox's disk, not in the sentry's memory: one quota for everything the agent writes.
+        mounts.add(mount("/tmp", "bind", launch.disk().tmp().toString(), List.of("rbind", "rw")));
 
         var namespaces = List.of(
                 Map.of("type", "pid"),
@@ -59,7 +68,9 @@ final class OciSpec {
         var config = new LinkedHashMap<String, Object>();
         config.put("ociVersion", "1.0.2");
         config.put("hostname", "sandbox");
-        config.put("root", Map.of("path", rootfs.toString(), "readonly", true));
+        config.put("root", spec.image().isPresent()
+                ? Map.of("path", merged.toString(), "readonly", false)
+                : Map.of("path", rootfs.toString(), "readonly", true));
         config.put("process", process);
         config.put("mounts", mounts);
         config.put("linux", linux);

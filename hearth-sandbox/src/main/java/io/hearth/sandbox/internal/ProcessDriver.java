@@ -3,11 +3,13 @@ package io.hearth.sandbox.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.Workers;
+import io.hearth.sandbox.ExecSpec;
 import io.hearth.sandbox.ReclaimReport;
 import io.hearth.sandbox.Sandbox;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxException;
 import io.hearth.sandbox.SandboxExit;
+import io.hearth.sandbox.SandboxProcess;
 import io.hearth.sandbox.SandboxSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,6 +74,12 @@ public final class ProcessDriver implements SandboxDriver {
 
     @Override
     public Sandbox start(SandboxSpec spec) {
+        if (spec.image().isPresent()) {
+            // It would run the image's programs on the host's own filesystem, as the server's user.
+            throw new SandboxException("sandbox " + spec.id() + ": image " + spec.image().get().rootfs()
+                    + " cannot run under the process driver (expected: container images need --isolation namespaces"
+                    + " or gvisor)");
+        }
         lifecycle.beginStart(spec.id());
         try {
             return startCounted(spec);
@@ -110,7 +119,8 @@ public final class ProcessDriver implements SandboxDriver {
             ProcessTree.deleteRecursively(dir);
             throw new SandboxException("sandbox " + spec.id() + ": cannot start " + spec.command() + ": " + e.getMessage(), e);
         }
-        var sandbox = new ProcessSandbox(spec.id(), dir, process, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        var sandbox = new ProcessSandbox(spec.id(), dir, process, new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                spec.code(), Map.copyOf(env));
         try {
             LeftoverRecord.write(dir, process.toHandle());
         } catch (RuntimeException e) {
@@ -197,12 +207,19 @@ public final class ProcessDriver implements SandboxDriver {
         private final InetSocketAddress address;
         private final AtomicBoolean stopRequested = new AtomicBoolean();
         private final CompletableFuture<SandboxExit> exit = new CompletableFuture<>();
+        private final Path code;
+        private final Map<String, String> environment;
+        private final ExecRegistry execs;
 
-        ProcessSandbox(String id, Path dir, Process process, InetSocketAddress address) {
+        ProcessSandbox(String id, Path dir, Process process, InetSocketAddress address, Path code,
+                Map<String, String> environment) {
             this.id = id;
             this.dir = dir;
             this.process = process;
             this.address = address;
+            this.code = code;
+            this.environment = environment;
+            this.execs = new ExecRegistry(id);
             // Teardown forks /bin/kill and deletes files: not on the JDK's process reaper thread, unless the
             // teardown workers refuse it, since an exit nobody completes would block every stop() after it.
             process.onExit().whenComplete((p, failure) -> DriverLifecycle.runOrInline(TEARDOWN, this::ended));
@@ -219,6 +236,7 @@ public final class ProcessDriver implements SandboxDriver {
                 why = new SandboxExit.Exited(code);
             }
             try {
+                execs.closeAll();
                 // The leader is gone; anything it forked into the group goes with it.
                 ProcessTree.killGroup(process.toHandle());
                 ProcessTree.deleteRecursively(dir);
@@ -249,6 +267,33 @@ public final class ProcessDriver implements SandboxDriver {
         @Override
         public boolean isAlive() {
             return process.isAlive();
+        }
+
+        /**
+         * Runs the program as a child of this JVM in a session of its own (setsid; with a terminal, as its controlling
+         * terminal), from the agent's code directory with the agent's environment: as little isolated as the agent.
+         */
+        @Override
+        public SandboxProcess exec(ExecSpec spec) {
+            execs.admit(process.isAlive() && !stopRequested.get());
+            Path executable = Path.of(spec.command().getFirst());
+            if (!Files.isRegularFile(executable) || !Files.isExecutable(executable)) {
+                throw new SandboxException("sandbox " + id + ": " + executable
+                        + " is not an executable file (expected: an absolute path to a program of the host)");
+            }
+            var env = new HashMap<>(environment);
+            env.putAll(spec.environment());
+            var argv = new ArrayList<>(spec.terminal().isPresent()
+                    ? List.of("/usr/bin/setsid", "--ctty", "--") : List.of("/usr/bin/setsid", "--"));
+            argv.addAll(spec.command());
+            Optional<Pty> terminal = spec.terminal().map(Pty::onHost);
+            String description = "sandbox " + id + ": " + spec.command().getFirst();
+            return execs.register(HostExec.start(description, List.of(), terminal, argv, code, env,
+                    host -> {
+                        ExecTree.kill(host.toHandle());
+                        // setsid made the program a session leader: its session holds what it left behind.
+                        ExecTree.killSession(host.pid());
+                    }));
         }
 
         @Override

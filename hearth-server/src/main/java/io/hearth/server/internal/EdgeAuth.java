@@ -8,7 +8,9 @@ import io.hearth.auth.Principal;
 import io.hearth.auth.SigV4Verifier;
 import io.hearth.auth.SignedRequest;
 import io.hearth.auth.Verification;
+import io.hearth.router.CommandHandler;
 import io.hearth.router.DataPlaneHandler;
+import io.hearth.router.websocket.RuntimeSocketHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,7 +108,7 @@ public final class EdgeAuth {
         try {
             verification = verifier.orElseThrow().verify(signedRequest(request));
         } catch (AuthException.MissingToken e) {
-            if (DataPlaneHandler.serves(request)) {
+            if (DataPlaneHandler.serves(request) || RuntimeSocketHandler.serves(request) || CommandHandler.serves(request)) {
                 // No credentials at all: the runtime decides (a JWT runtime answers 401 with its challenge).
                 return new Outcome.Proceed(request);
             }

@@ -5,11 +5,12 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * The agent the bench measures proxies with: the AgentCore container contract on Jetty, doing as little work per
  * request as it can, so that what sits in front of it is what the numbers show. Listens on {@code 0.0.0.0:$PORT}
- * (default 8080); see {@link AgentHandler} for what it answers.
+ * (default 8080); see {@link AgentHandler} for what it answers, and {@link EchoSocket} for {@code /ws}.
  */
 public final class BenchAgent {
     private BenchAgent() {}
@@ -29,7 +30,10 @@ public final class BenchAgent {
         connector.setAcceptQueueSize(4096);
         connector.setIdleTimeout(300_000);
         server.addConnector(connector);
-        server.setHandler(new AgentHandler(server.getScheduler()));
+        var sockets = WebSocketUpgradeHandler.from(server, container -> container.addMapping("/ws",
+                (request, response, callback) -> new EchoSocket()));
+        sockets.setHandler(new AgentHandler(server.getScheduler()));
+        server.setHandler(sockets);
         server.setStopAtShutdown(true);
         server.setStopTimeout(1_000);
         server.start();

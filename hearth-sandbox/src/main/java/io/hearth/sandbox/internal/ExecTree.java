@@ -1,0 +1,95 @@
+package io.hearth.sandbox.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * SIGKILLs a program started on the host and everything below it, including the process groups its members lead or
+ * belong to (a shell with job control puts each job in a group of its own), but never the JVM's own group.
+ */
+final class ExecTree {
+    private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private ExecTree() {}
+
+    /** Returns once nothing of the tree is alive, or after a bounded wait. */
+    static void kill(ProcessHandle root) {
+        long ownGroup = processGroup(ProcessHandle.current().pid()).orElse(-1);
+        long deadline = System.nanoTime() + GIVE_UP_NANOS;
+        var seen = new ArrayList<ProcessHandle>();
+        while (true) {
+            // Descendants first: once a parent dies, its children move to an init and out of sight.
+            List<ProcessHandle> members = new ArrayList<>(root.descendants().toList());
+            if (root.isAlive()) {
+                members.add(root);
+            }
+            seen.addAll(members);
+            Set<Long> groups = new HashSet<>();
+            for (ProcessHandle member : members) {
+                long group = processGroup(member.pid()).orElse(-1);
+                if (group > 1 && group != ownGroup) {
+                    groups.add(group);
+                }
+            }
+            groups.forEach(group -> Libc.kill(-group, Libc.SIGKILL));
+            members.forEach(ProcessHandle::destroyForcibly);
+            if (seen.stream().noneMatch(ProcessHandle::isAlive) || System.nanoTime() > deadline) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * SIGKILLs every process of the session {@code sid} leads or led: what a program started through setsid left
+     * behind once it has exited itself (background jobs, reparented away from its tree). Never the JVM's session.
+     */
+    static void killSession(long sid) {
+        if (sid <= 1 || sessionOf(ProcessHandle.current().pid()).orElse(-1) == sid) {
+            return;
+        }
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.toList()) {
+                String name = proc.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit) && sessionOf(Long.parseLong(name)).orElse(-1) == sid) {
+                    Libc.kill(Long.parseLong(name), Libc.SIGKILL);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot list /proc", e);
+        }
+    }
+
+    /** Field 5 of /proc/<pid>/stat; empty once the process is gone. */
+    static OptionalLong processGroup(long pid) {
+        return statField(pid, 2);
+    }
+
+    /** Field 6 of /proc/<pid>/stat. */
+    static OptionalLong sessionOf(long pid) {
+        return statField(pid, 3);
+    }
+
+    /** A numeric field of /proc/<pid>/stat, counted from the state field (0) after the command name. */
+    private static OptionalLong statField(long pid, int index) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return OptionalLong.of(Long.parseLong(after[index]));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+}
