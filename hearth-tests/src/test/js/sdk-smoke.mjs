@@ -9,7 +9,7 @@
 //
 // Prints one line per step, then `js-sdk-smoke: N passed, 0 failed`; on a failure prints the error and exits 1.
 import assert from 'node:assert/strict'
-import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import {
   BedrockAgentCoreClient,
   InvokeAgentRuntimeCommand,
@@ -22,6 +22,7 @@ import {
   GetAgentRuntimeCommand,
 } from '@aws-sdk/client-bedrock-agentcore-control'
 import { SignatureV4 } from '@smithy/signature-v4'
+import { Sha256 } from './signed-fetch.mjs'
 
 const endpoint = process.env.HEARTH_ENDPOINT || 'http://127.0.0.1:8080'
 const bucket = process.env.HEARTH_BUCKET
@@ -41,19 +42,6 @@ const settings = {
 }
 const control = new BedrockAgentCoreControlClient(settings)
 const data = new BedrockAgentCoreClient(settings)
-
-/** SHA-256 and HMAC-SHA256 in the shape the SDK's signer takes. */
-class Sha256 {
-  constructor(secret) {
-    this.hash = secret ? createHmac('sha256', secret) : createHash('sha256')
-  }
-  update(bytes) {
-    this.hash.update(bytes)
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest())
-  }
-}
 
 // The same client with a signer that leaves out x-amz-content-sha256 (applyChecksum: false), as some JS set-ups
 // and curl sign: the body's hash is only in the signature, so the server can check it only at the body's end.

@@ -43,8 +43,10 @@ class AguiProtocolTest {
     @Test
     void theAgUiClientRunsTheAgentThroughHearth() {
         var run = NodeScripts.run("agui-client.mjs",
-                Map.of("HEARTH_ENDPOINT", hearth.endpoint().toString(), "AGUI_ARN", runtime.arn()), Duration.ofSeconds(120));
+                Map.of("HEARTH_ENDPOINT", hearth.endpoint().toString(), "AGUI_ARN", runtime.arn(),
+                        // Where the bedrock-agentcore SDK's RuntimeClient sends the WebSocket upgrade.
+                        "BEDROCK_AGENTCORE_DATA_PLANE_ENDPOINT", hearth.endpoint().toString()), Duration.ofSeconds(120));
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(run.output()).contains("agui-client: 3 passed, 0 failed");
+        assertThat(run.output()).contains("agui-client: 4 passed, 0 failed");
     }
 }

@@ -55,20 +55,54 @@ final class ExecTree {
     /**
      * SIGKILLs every process of the session {@code sid} leads or led: what a program started through setsid left
      * behind once it has exited itself (background jobs, reparented away from its tree). Never the JVM's session.
+     * Returns once none of them runs any more (a killed process lingers until the signal is delivered), or after a
+     * bounded wait.
      */
     static void killSession(long sid) {
         if (sid <= 1 || sessionOf(ProcessHandle.current().pid()).orElse(-1) == sid) {
             return;
         }
+        long deadline = System.nanoTime() + GIVE_UP_NANOS;
+        while (true) {
+            List<Long> members = sessionMembers(sid);
+            if (members.isEmpty() || System.nanoTime() > deadline) {
+                return;
+            }
+            members.forEach(pid -> Libc.kill(pid, Libc.SIGKILL));
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The processes of session {@code sid} that still run (zombies have ended: only their parent's wait is left). */
+    private static List<Long> sessionMembers(long sid) {
+        var members = new ArrayList<Long>();
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.toList()) {
                 String name = proc.getFileName().toString();
-                if (name.chars().allMatch(Character::isDigit) && sessionOf(Long.parseLong(name)).orElse(-1) == sid) {
-                    Libc.kill(Long.parseLong(name), Libc.SIGKILL);
+                if (name.chars().allMatch(Character::isDigit)) {
+                    long pid = Long.parseLong(name);
+                    if (sessionOf(pid).orElse(-1) == sid && !isZombie(pid)) {
+                        members.add(pid);
+                    }
                 }
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot list /proc", e);
+        }
+        return members;
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return true; // gone already
         }
     }
 
