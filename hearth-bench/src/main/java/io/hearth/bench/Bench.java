@@ -6,6 +6,7 @@ import io.hearth.bench.internal.ColdStartMeasurement;
 import io.hearth.bench.internal.CommandMeasurement;
 import io.hearth.bench.internal.DensityMeasurement;
 import io.hearth.bench.internal.HostFacts;
+import io.hearth.bench.internal.ImageMeasurement;
 import io.hearth.bench.internal.JsonReport;
 import io.hearth.bench.internal.MarkdownReport;
 import io.hearth.bench.internal.Measurement;
@@ -41,7 +42,8 @@ public final class Bench {
             new DensityMeasurement(),
             new PoolMeasurement(),
             new CommandMeasurement(),
-            new WebSocketMeasurement());
+            new WebSocketMeasurement(),
+            new ImageMeasurement());
 
     private Bench() {}
 

@@ -6,7 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 
 /**
- * {@code ./hearth bench [--smoke] [--out DIR] [--only warm,payload,sse,cold,density,pool,commands,websocket]}: runs the bench, prints
+ * {@code ./hearth bench [--smoke] [--out DIR] [--only warm,payload,sse,cold,density,pool,commands,websocket,images]}: runs the bench, prints
  * progress on stderr and the table on stdout, and writes {@code <date>.md|.json|.png} to {@code bench/results}
  * (smoke runs: {@code bench/smoke}, so they never replace a real result).
  */
@@ -35,11 +35,11 @@ public final class Main {
                     }
                 }
                 case "-h", "--help" -> {
-                    System.out.println("usage: ./hearth bench [--smoke] [--out DIR] [--only warm,payload,sse,cold,density,pool,commands,websocket]");
+                    System.out.println("usage: ./hearth bench [--smoke] [--out DIR] [--only warm,payload,sse,cold,density,pool,commands,websocket,images]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("argument: " + arg
-                        + " (expected: --smoke, --out DIR or --only warm,payload,sse,cold,density,pool,commands,websocket)");
+                        + " (expected: --smoke, --out DIR or --only warm,payload,sse,cold,density,pool,commands,websocket,images)");
             }
         }
         Path dir = out != null ? out : home.resolve(smoke ? "bench/smoke" : "bench/results");

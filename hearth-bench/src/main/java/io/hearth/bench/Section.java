@@ -9,7 +9,8 @@ public enum Section {
     DENSITY("density", "Density"),
     WARM_POOL("pool", "Warm pool"),
     COMMANDS("commands", "Commands"),
-    WEBSOCKET("websocket", "WebSocket");
+    WEBSOCKET("websocket", "WebSocket"),
+    IMAGES("images", "Container images");
 
     private final String key;
     private final String title;
@@ -33,6 +34,6 @@ public enum Section {
                 return section;
             }
         }
-        throw new IllegalArgumentException("section: " + key + " (expected: one of warm, payload, sse, cold, density, pool, commands, websocket)");
+        throw new IllegalArgumentException("section: " + key + " (expected: one of warm, payload, sse, cold, density, pool, commands, websocket, images)");
     }
 }

@@ -38,6 +38,15 @@ class BenchSmokeTest {
         assertMeasured(report, Section.DENSITY, "live idle sessions");
         assertMeasured(report, Section.WEBSOCKET, "echoed messages per second");
 
+        Row image = row(report, Section.IMAGES, "first byte, image");
+        if (image.isSkipped()) {
+            assertThat(image.note()).as("why the image rows were skipped").containsAnyOf("not installed", "cannot run here");
+        } else {
+            assertMeasured(report, Section.IMAGES, "first byte, image");
+            assertMeasured(report, Section.IMAGES, "first pull");
+            assertMeasured(report, Section.IMAGES, "image stored");
+        }
+
         Row nginx = row(report, Section.WARM_INVOKE, "c=4 throughput vs nginx");
         if (Nginx.binary().isPresent()) {
             assertThat(nginx.isSkipped()).as("nginx row with nginx installed: %s", nginx.note()).isFalse();

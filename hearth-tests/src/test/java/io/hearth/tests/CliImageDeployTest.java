@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,10 +45,17 @@ class CliImageDeployTest {
         assumeFalse(HearthExtension.isolation().equals("process"), "container images need an isolating driver");
         PythonImage.assumeAvailable();
         var layers = PythonImage.layers();
-        REGISTRY.push("agents/counter", "1", "amd64", ContainerImageTest.counterConfig(), layers);
-        var second = new HashMap<>(ContainerImageTest.counterConfig());
-        second.put("Env", List.of("PATH=/usr/local/bin:/usr/bin:/bin", "GREETING=hello from version 2"));
-        REGISTRY.push("agents/counter", "2", "amd64", second, layers);
+        REGISTRY.push("agents/counter", "1", "amd64", config("hello from the image"), layers);
+        REGISTRY.push("agents/counter", "2", "amd64", config("hello from version 2"), layers);
+    }
+
+    /** The counter agent as {@link PythonImage} lays it out, greeting as told. */
+    static Map<String, Object> config(String greeting) {
+        return Map.of(
+                "Entrypoint", List.of("python3", "/app/whoami.py"),
+                "Env", List.of("PATH=/usr/local/bin:/usr/bin:/bin", "GREETING=" + greeting),
+                "WorkingDir", "/app",
+                "User", "agent");
     }
 
     @AfterAll

@@ -1,6 +1,8 @@
 package io.hearth.bench.internal;
 
+import io.hearth.control.ArtifactSettings;
 import io.hearth.control.ControlPlane;
+import io.hearth.image.RegistrySettings;
 import io.hearth.server.AuthSettings;
 import io.hearth.server.HearthServer;
 import io.hearth.server.ServerConfig;
@@ -17,6 +19,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,9 +58,18 @@ public final class HearthNode implements AutoCloseable {
 
     /** Starts a server with {@code isolation} on a free loopback port, data under {@code dataDir}. */
     public static HearthNode start(String isolation, Path dataDir, HttpClient http) {
+        return start(isolation, dataDir, http, Optional.empty());
+    }
+
+    /** The same, pulling images from {@code insecureRegistry} ({@code host:port}, plain HTTP on loopback) too. */
+    public static HearthNode start(String isolation, Path dataDir, HttpClient http, Optional<String> insecureRegistry) {
         var config = ServerConfig.defaults(dataDir).withPort(0).withIsolation(isolation)
                 .withQuotas(io.hearth.quota.QuotaSettings.UNLIMITED) // load beyond AgentCore's rates is the point
                 .withAuth(AuthSettings.DEFAULT.withRootKey(BenchAuth.rootKey()));
+        if (insecureRegistry.isPresent()) {
+            config = config.withArtifacts(ArtifactSettings.DEFAULT
+                    .withRegistries(RegistrySettings.defaults().withInsecure(insecureRegistry.get())));
+        }
         HearthServer server = HearthServer.start(config);
         return new HearthNode(server, server.port(), server.isolation(), dataDir, http);
     }
@@ -109,6 +121,20 @@ public final class HearthNode implements AutoCloseable {
         if (!tags.isEmpty()) {
             body.put("tags", tags);
         }
+        JsonNode created = expect(call(HttpMethod.PUT, "/runtimes/", Json.compact(body)), 201, 202, 200);
+        var deployed = new DeployedRuntime(created.path("agentRuntimeId").asString(), created.path("agentRuntimeArn").asString(), name);
+        awaitReady(deployed);
+        return deployed;
+    }
+
+    /** Creates a runtime from a container image; returns once it is READY, the image pulled. */
+    public DeployedRuntime deployImage(String stem, String containerUri) {
+        String name = "bench_" + stem + "_" + NAMES.incrementAndGet();
+        var body = new LinkedHashMap<String, Object>();
+        body.put("agentRuntimeName", name);
+        body.put("agentRuntimeArtifact", Map.of("containerConfiguration", Map.of("containerUri", containerUri)));
+        body.put("roleArn", "arn:aws:iam::000000000000:role/bench");
+        body.put("networkConfiguration", Map.of("networkMode", "PUBLIC"));
         JsonNode created = expect(call(HttpMethod.PUT, "/runtimes/", Json.compact(body)), 201, 202, 200);
         var deployed = new DeployedRuntime(created.path("agentRuntimeId").asString(), created.path("agentRuntimeArn").asString(), name);
         awaitReady(deployed);
