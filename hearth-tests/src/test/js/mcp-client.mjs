@@ -166,6 +166,7 @@ async function throughTheMcpClient(kind) {
     await first.transport.terminateSession()
     assert.equal(first.transport.sessionId, undefined, 'the client forgot the session')
     const ended = await awaitEnded(id)
+    assert.ok(ended.every((s) => /DELETE/.test(s.endDetail ?? '')), `ended by the DELETE: ${JSON.stringify(ended)}`)
     assert.equal((await whoami(second.client)).count, 2, 'the other session lives on')
     return `${id}: ${ended.map((s) => `${s.state} (${s.endReason}${s.endDetail ? ': ' + s.endDetail : ''})`).join(', ')}`
   })

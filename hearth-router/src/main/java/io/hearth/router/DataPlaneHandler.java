@@ -242,7 +242,8 @@ public final class DataPlaneHandler extends Handler.Abstract {
         McpSession mcp = McpSession.of(request.getHeaders(), inputs, deployment);
         Exchange exchange = sessions.open(deployment, owner, mcp.sessionId());
         McpStreams.endSessionAfterDelete(request, mcp, () -> sessions.stop(
-                new SessionKey(resolved.runtimeId(), inputs.qualifier(), owner, mcp.sessionId())), slowPath);
+                new SessionKey(resolved.runtimeId(), inputs.qualifier(), owner, mcp.sessionId()),
+                "stopped by the MCP client's DELETE of its MCP session"), slowPath);
         proxy(request, response, callback, deployment, exchange, mcp);
     }
 

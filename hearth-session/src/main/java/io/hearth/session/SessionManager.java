@@ -150,8 +150,13 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
 
     /** Ends the session at once; returns false when no live session has that key. Returns after the sandbox is gone. */
     public boolean stop(SessionKey key) {
+        return stop(key, "stopped by StopRuntimeSession");
+    }
+
+    /** Ends the session at once, saying why (what asked for the stop); false when no such session is live. */
+    public boolean stop(SessionKey key, String detail) {
         Optional<Session> session = directory.find(key);
-        session.ifPresent(s -> ender.end(s, EndReason.STOPPED, "stopped by StopRuntimeSession"));
+        session.ifPresent(s -> ender.end(s, EndReason.STOPPED, detail));
         return session.isPresent();
     }
 
