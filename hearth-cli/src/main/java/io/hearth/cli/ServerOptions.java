@@ -137,6 +137,11 @@ public final class ServerOptions {
                     "credentials agents of runtimes with that roleArn get. See docs/identity.md."})
     Path roleCredentials;
 
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = {"Where callers reach this server, when not at its bind address (behind a proxy or a load",
+                    "balancer): agents are told their invocation URL under it (AGENTCORE_RUNTIME_URL, A2A cards)."})
+    java.net.URI publicUrl;
+
     @Option(names = "--stream-resume-bytes", defaultValue = "1048576",
             description = {"Bytes of each SSE answer's latest events held for a caller that reattaches with Last-Event-ID;",
                     "0 turns resumable streams off (events pass unnumbered). Default: ${DEFAULT-VALUE}."})
@@ -248,7 +253,8 @@ public final class ServerOptions {
                 .withAuth(auth(System.getenv()))
                 .withRoleCredentials(roleCredentials == null ? RoleCredentialSources.NONE : RoleCredentialSources.load(roleCredentials))
                 .withResumableStreams(resumableStreams())
-                .withArtifacts(artifacts());
+                .withArtifacts(artifacts())
+                .withPublicUrl(java.util.Optional.ofNullable(publicUrl));
     }
 
     /** @throws IllegalArgumentException naming the option and what it takes */

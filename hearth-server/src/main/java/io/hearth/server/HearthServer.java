@@ -165,7 +165,7 @@ public final class HearthServer implements AutoCloseable {
         var launcher = new SandboxLauncher(d -> quotas.admitting(drivers.forDeployment(d)), agentClient, config.sessions().readinessTimeout(),
                 data.resolve("logs"),
                 Map.of("AWS_REGION", config.identity().region(), "AWS_DEFAULT_REGION", config.identity().region()), meters,
-                metadata, Optional.of(this::endpoint));
+                metadata, Optional.of(this::publicEndpoint));
         pools = new PoolManager(launcher, control.deployments(), store, Clock.systemUTC(), config.maxPooled(), meters);
         sessions = new SessionManager(launcher, pools, config.sessions(), quotas);
         closers.push(sessions);
@@ -269,6 +269,11 @@ public final class HearthServer implements AutoCloseable {
         }
         int local = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
         return local > 0 ? local : config.port();
+    }
+
+    /** Where callers reach this server: {@code --public-url}, or the address it listens on. */
+    public URI publicEndpoint() {
+        return config.publicUrl().orElseGet(this::endpoint);
     }
 
     public URI endpoint() {

@@ -11,8 +11,10 @@ import io.hearth.router.ResumableStreamSettings;
 import io.hearth.router.shell.ShellSettings;
 import io.hearth.router.websocket.WebSocketSettings;
 import io.hearth.session.SessionSettings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Everything a Hearth server is started with. Defaults are the embedded ones {@code ./hearth up} uses.
@@ -39,6 +41,8 @@ import java.time.Duration;
  *                          (docs/data-plane.md, Resumable streams)
  * @param artifacts         where code artifacts come from (Hearth's own store, or an S3 API) and their unpacking
  *                          limits (docs/artifacts.md)
+ * @param publicUrl         where callers reach this server (behind a proxy, its address there); agents learn their
+ *                          own invocation URL from it in {@code AGENTCORE_RUNTIME_URL}; empty: the bound address
  */
 public record ServerConfig(
         String bind,
@@ -59,9 +63,17 @@ public record ServerConfig(
         WebSocketSettings webSockets,
         ShellSettings shells,
         ResumableStreamSettings resumableStreams,
-        ArtifactSettings artifacts) {
+        ArtifactSettings artifacts,
+        Optional<URI> publicUrl) {
 
     public ServerConfig {
+        requireNonNull(publicUrl, "publicUrl");
+        publicUrl.ifPresent(url -> {
+            if (!url.isAbsolute() || url.getHost() == null
+                    || !(url.getScheme().equals("http") || url.getScheme().equals("https"))) {
+                throw new IllegalArgumentException("publicUrl: " + url + " (expected: an http or https URL with a host)");
+            }
+        });
         requireNonNull(bind, "bind");
         requireNonNull(dataDir, "dataDir");
         requireNonNull(isolation, "isolation");
@@ -103,66 +115,70 @@ public record ServerConfig(
                 Duration.ofSeconds(28_800), SessionSettings.DEFAULT, AgentTimeouts.DEFAULT, 100_000_000L, 64,
                 DEFAULT_SHUTDOWN_GRACE, QuotaSettings.DEFAULT, AuthSettings.DEFAULT, RoleCredentialSources.NONE,
                 WebSocketSettings.DEFAULT, ShellSettings.DEFAULT,
-                ResumableStreamSettings.DEFAULT, ArtifactSettings.DEFAULT);
+                ResumableStreamSettings.DEFAULT, ArtifactSettings.DEFAULT, Optional.empty());
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
+        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
     }
 
     public ServerConfig withBind(String newBind) {
-        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
+        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
     }
 
     public ServerConfig withIsolation(String newIsolation) {
-        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
+        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
     }
 
     public ServerConfig withIdentity(AwsIdentity newIdentity) {
-        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
+        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
     }
 
     public ServerConfig withLifecycleBounds(Duration floor, Duration cap) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
     }
 
     public ServerConfig withMaxPooled(int newMaxPooled) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, newMaxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, newMaxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
     }
 
     public ServerConfig withSessions(SessionSettings newSessions) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
     }
 
     public ServerConfig withShutdownGrace(Duration newShutdownGrace) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, newShutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, newShutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
     }
 
     public ServerConfig withQuotas(QuotaSettings newQuotas) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, newQuotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, newQuotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
     }
 
     public ServerConfig withAuth(AuthSettings newAuth) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, newAuth, roleCredentials, webSockets, shells, resumableStreams, artifacts);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, newAuth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
     }
 
     public ServerConfig withRoleCredentials(RoleCredentialSources newRoleCredentials) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, newRoleCredentials, webSockets, shells, resumableStreams, artifacts);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, newRoleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
     }
 
     public ServerConfig withWebSockets(WebSocketSettings newWebSockets) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, newWebSockets, shells, resumableStreams, artifacts);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, newWebSockets, shells, resumableStreams, artifacts, publicUrl);
     }
 
     public ServerConfig withShells(ShellSettings newShells) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, newShells, resumableStreams, artifacts);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, newShells, resumableStreams, artifacts, publicUrl);
+    }
+
+    public ServerConfig withPublicUrl(Optional<URI> newPublicUrl) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, newPublicUrl);
     }
 
     public ServerConfig withArtifacts(ArtifactSettings newArtifacts) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, newArtifacts);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, newArtifacts, publicUrl);
     }
 
     public ServerConfig withResumableStreams(ResumableStreamSettings newResumableStreams) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, newResumableStreams, artifacts);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, newResumableStreams, artifacts, publicUrl);
     }
 }
