@@ -10,10 +10,24 @@ import org.eclipse.jetty.util.URIUtil;
  * inside an ARN label stay inside their segment (docs/wire-contract.md §1.2).
  */
 public final class PathSegments {
+    /** Every handler on the way asks for the segments: they are split once a request and kept on it. */
+    private static final String ATTRIBUTE = PathSegments.class.getName();
+
     private PathSegments() {}
 
+    /** The request's path segments, decoded one by one; an unmodifiable list. */
     public static List<String> of(Request request) {
-        String raw = request.getHttpURI().getPath();
+        if (request.getAttribute(ATTRIBUTE) instanceof List<?> known) {
+            @SuppressWarnings("unchecked")
+            List<String> segments = (List<String>) known;
+            return segments;
+        }
+        List<String> segments = split(request.getHttpURI().getPath());
+        request.setAttribute(ATTRIBUTE, segments);
+        return segments;
+    }
+
+    private static List<String> split(String raw) {
         var segments = new ArrayList<String>();
         for (String part : raw.split("/", -1)) {
             segments.add(URIUtil.decodePath(part));
@@ -22,6 +36,6 @@ public final class PathSegments {
         if (!segments.isEmpty() && segments.getFirst().isEmpty()) {
             segments.removeFirst();
         }
-        return segments;
+        return List.copyOf(segments);
     }
 }

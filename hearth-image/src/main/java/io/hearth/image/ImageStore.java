@@ -2,6 +2,7 @@ package io.hearth.image;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hearth.api.FileTrees;
 import io.hearth.api.Json;
 import io.hearth.image.ImageException.Reason;
 import io.hearth.image.internal.BlobStore;
@@ -13,7 +14,6 @@ import io.hearth.image.internal.ManifestResolver;
 import io.hearth.image.internal.RegistryClient;
 import io.hearth.image.internal.StallWatchdog;
 import io.hearth.image.internal.StoredImage;
-import io.hearth.image.internal.Trees;
 import io.hearth.image.internal.UnpackBudget;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -76,7 +76,7 @@ public final class ImageStore implements AutoCloseable {
             Files.setPosixFilePermissions(this.root, PosixFilePermissions.fromString("rwx------"));
             Files.createDirectories(images);
             Files.createDirectories(blobDirectory);
-            Trees.delete(tmp);
+            FileTrees.delete(tmp);
             Files.createDirectories(tmp);
         } catch (IOException e) {
             throw new ImageException(Reason.STORAGE, "image store " + this.root + ": cannot prepare (" + e
@@ -182,7 +182,7 @@ public final class ImageStore implements AutoCloseable {
         } catch (IOException e) {
             throw new ImageException(Reason.STORAGE, "image " + reference + ": unpacking failed (" + e + ")", e);
         } finally {
-            Trees.deleteQuietly(work);
+            FileTrees.deleteQuietly(work);
         }
     }
 
@@ -207,7 +207,7 @@ public final class ImageStore implements AutoCloseable {
                 // Out of images/ in one rename first, so a crash mid-delete leaves nothing a pull would trust.
                 Path doomed = tmp.resolve("gc-" + name + "-" + UUID.randomUUID());
                 Files.move(directory, doomed, StandardCopyOption.ATOMIC_MOVE);
-                Trees.delete(doomed);
+                FileTrees.delete(doomed);
             }
             blobs.retainOnly(referenced);
         } catch (IOException e) {

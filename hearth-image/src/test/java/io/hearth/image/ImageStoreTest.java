@@ -9,6 +9,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hearth.api.FileTrees;
 import io.hearth.api.Workers;
 import io.hearth.image.TestImages.Blob;
 import io.hearth.image.TestImages.Compression;
@@ -65,7 +66,7 @@ class ImageStoreTest {
             registry.close();
         }
         if (registryDir != null) {
-            io.hearth.image.internal.Trees.delete(registryDir);
+            FileTrees.delete(registryDir);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.hearth.bench.internal;
 
+import io.hearth.api.FileTrees;
 import io.hearth.bench.BenchConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,7 +102,7 @@ public final class BenchContext implements AutoCloseable {
         if (Boolean.getBoolean("hearth.bench.keepWork")) {
             progress.say("scratch directory kept: %s", workDir);
         } else {
-            ScratchDirs.delete(workDir);
+            FileTrees.deleteQuietly(workDir);
         }
     }
 }

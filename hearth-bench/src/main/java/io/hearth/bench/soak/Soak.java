@@ -1,11 +1,11 @@
 package io.hearth.bench.soak;
 
+import io.hearth.api.FileTrees;
 import io.hearth.bench.internal.DeployedRuntime;
 import io.hearth.bench.internal.HearthNode;
 import io.hearth.bench.internal.HostFacts;
 import io.hearth.bench.internal.Progress;
 import io.hearth.bench.internal.Readiness;
-import io.hearth.bench.internal.ScratchDirs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -64,7 +64,7 @@ public final class Soak {
                 hearth.close();
             }
             stopClient(http);
-            ScratchDirs.delete(work);
+            FileTrees.deleteQuietly(work);
         }
     }
 
@@ -139,7 +139,7 @@ public final class Soak {
                 stop.clean() ? "exited" : "killed", stop.seconds(), stop.exitCode()),
                 "exits within " + HearthProcess.STOP_TIMEOUT.toSeconds() + " s", stop.clean()));
         checks.add(leftovers(agents, dataDir));
-        ScratchDirs.delete(work);
+        FileTrees.deleteQuietly(work);
         checks.add(new SoakCheck("temporary directory removed", Files.exists(work) ? "still there: " + work : "removed",
                 "removed", !Files.exists(work)));
 

@@ -1,17 +1,14 @@
 package io.hearth.control.internal;
 
+import io.hearth.api.FileTrees;
 import io.hearth.api.Json;
 import io.hearth.control.ExtractionLimits;
 import io.hearth.image.PullProgress;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -54,7 +51,7 @@ final class Artifacts {
         ArtifactSource.Fetched fetched = source.fetch(tenant, artifact);
         Path code = codeDir(runtimeId, version);
         try {
-            deleteTree(code.getParent());
+            FileTrees.delete(code.getParent());
             Files.createDirectories(code);
             var unpacker = new Unpacker(code, limits, artifact.location());
             if (Files.isDirectory(fetched.path())) {
@@ -65,10 +62,10 @@ final class Artifacts {
             NativeArchitecture.check(code, artifact.location());
             return plan(code, artifact);
         } catch (IOException e) {
-            deleteQuietly(code.getParent());
+            FileTrees.deleteQuietly(code.getParent());
             throw new ArtifactException("cannot unpack " + artifact.location() + ": " + e.getMessage(), e);
         } catch (ArtifactException e) {
-            deleteQuietly(code.getParent());
+            FileTrees.deleteQuietly(code.getParent());
             fetched.discard().run();
             throw e;
         }
@@ -80,11 +77,11 @@ final class Artifacts {
 
     /** Removes every version's code of a deleted runtime. */
     void forget(String runtimeId) {
-        deleteQuietly(versionsRoot.resolve(runtimeId));
+        FileTrees.deleteQuietly(versionsRoot.resolve(runtimeId));
     }
 
     void forget(String runtimeId, int version) {
-        deleteQuietly(versionsRoot.resolve(runtimeId).resolve(Integer.toString(version)));
+        FileTrees.deleteQuietly(versionsRoot.resolve(runtimeId).resolve(Integer.toString(version)));
     }
 
     private static LaunchPlan plan(Path code, CodeArtifact artifact) {
@@ -121,25 +118,5 @@ final class Artifacts {
             argv.set(0, resolved.toString());
         }
         return new LaunchPlan(code, argv, Map.of());
-    }
-
-    static void deleteQuietly(Path root) {
-        try {
-            deleteTree(root);
-        } catch (IOException e) {
-            // best effort: a later delete of the same runtime retries
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            List<Path> all = paths.sorted(Comparator.reverseOrder()).toList();
-            for (Path path : all) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

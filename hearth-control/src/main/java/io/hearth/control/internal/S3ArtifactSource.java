@@ -1,5 +1,6 @@
 package io.hearth.control.internal;
 
+import io.hearth.api.FileTrees;
 import io.hearth.control.ExtractionLimits;
 import io.hearth.control.S3Settings;
 import java.io.IOException;
@@ -142,7 +143,7 @@ final class S3ArtifactSource implements ArtifactSource, AutoCloseable {
                     Files.deleteIfExists(partial);
                 }
             }
-            return Optional.of(new Fetched(cached, () -> Artifacts.deleteQuietly(cached)));
+            return Optional.of(new Fetched(cached, () -> FileTrees.deleteQuietly(cached)));
         }
     }
 
@@ -192,10 +193,10 @@ final class S3ArtifactSource implements ArtifactSource, AutoCloseable {
                 }
                 Files.move(partial, cached, StandardCopyOption.ATOMIC_MOVE);
             } finally {
-                Artifacts.deleteQuietly(partial);
+                FileTrees.deleteQuietly(partial);
             }
         }
-        return new Fetched(cached, () -> Artifacts.deleteQuietly(cached));
+        return new Fetched(cached, () -> FileTrees.deleteQuietly(cached));
     }
 
     private void copy(InputStream in, Path target, long limit, CodeArtifact artifact) throws IOException {
@@ -240,7 +241,7 @@ final class S3ArtifactSource implements ArtifactSource, AutoCloseable {
     /** Partial downloads a crash left behind. */
     private void removeLeftovers() throws IOException {
         try (Stream<Path> entries = Files.list(cache)) {
-            entries.filter(p -> p.getFileName().toString().startsWith(".partial-")).forEach(Artifacts::deleteQuietly);
+            entries.filter(p -> p.getFileName().toString().startsWith(".partial-")).forEach(FileTrees::deleteQuietly);
         }
     }
 

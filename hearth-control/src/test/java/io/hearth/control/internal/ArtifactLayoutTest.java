@@ -2,6 +2,7 @@ package io.hearth.control.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hearth.api.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class ArtifactLayoutTest {
 
     @AfterEach
     void clean() {
-        Artifacts.deleteQuietly(dataDir);
+        FileTrees.deleteQuietly(dataDir);
     }
 
     @Test

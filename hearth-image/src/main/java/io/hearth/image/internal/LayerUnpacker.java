@@ -3,6 +3,7 @@ package io.hearth.image.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.airlift.compress.zstd.ZstdInputStream;
+import io.hearth.api.FileTrees;
 import io.hearth.image.ImageException;
 import io.hearth.image.ImageException.Reason;
 import java.io.BufferedInputStream;
@@ -13,11 +14,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -156,14 +155,14 @@ public final class LayerUnpacker {
             BasicFileAttributes existing = RootPaths.lstat(target);
             if (entry.isDirectory()) {
                 if (existing != null && !existing.isDirectory()) {
-                    delete(target);
+                    FileTrees.delete(target);
                 }
                 if (existing == null || !existing.isDirectory()) {
                     Files.createDirectory(target);
                 }
             } else {
                 if (existing != null) {
-                    delete(target);
+                    FileTrees.delete(target);
                 }
                 if (entry.isSymbolicLink()) {
                     Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
@@ -209,7 +208,7 @@ public final class LayerUnpacker {
                 if (!hidden.isEmpty() && !hidden.equals(".") && !hidden.equals("..")) {
                     Path target = directory.resolve(hidden);
                     if (RootPaths.lstat(target) != null && !written.contains(target)) {
-                        delete(target);
+                        FileTrees.delete(target);
                     }
                 }
             }
@@ -220,7 +219,7 @@ public final class LayerUnpacker {
             try (DirectoryStream<Path> children = Files.newDirectoryStream(directory)) {
                 for (Path child : children) {
                     if (!written.contains(child)) {
-                        delete(child);
+                        FileTrees.delete(child);
                     } else if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
                         hideLower(child);
                     }
@@ -273,33 +272,5 @@ public final class LayerUnpacker {
                 }
             }
         }
-    }
-
-    /** Deletes a file, a link (never what it points to) or a whole tree. */
-    static void delete(Path path) throws IOException {
-        BasicFileAttributes attributes = RootPaths.lstat(path);
-        if (attributes == null) {
-            return;
-        }
-        if (!attributes.isDirectory()) {
-            Files.delete(path);
-            return;
-        }
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
