@@ -28,10 +28,6 @@ public final class GvisorDriver extends IsolatedDriver {
     private static final String LAUNCH_SCRIPT = String.join("\n",
             "set -e",
             "mount -t tmpfs -o size=4k,mode=555 hearth-procnet /proc/sys/net",
-            // The copy-on-write view of the code (/app) or image (/), in this namespace only: the gofer, runsc's child,
-            // serves it to the sandbox, and it vanishes with the namespace.
-            "mount -t overlay -o \"nosuid,nodev,lowerdir=$1,upperdir=$2/upper,workdir=$2/work\" hearth-overlay \"$3\"",
-            "shift 3",
             "exec \"$@\"");
     private static final Pattern STATE_ID = Pattern.compile(".*?(sb-[a-z0-9]{20}).*");
 
@@ -109,18 +105,16 @@ public final class GvisorDriver extends IsolatedDriver {
     @Override
     List<String> launchCommand(SandboxSpec spec, Launch launch) {
         Path bundle = launch.dir().resolve("bundle");
-        Path merged = launch.dir().resolve("merged");
         try {
             Files.createDirectories(bundle);
-            Files.createDirectories(merged);
+            // The gofer, runsc's child, serves the copy-on-write view of the code (/app) or image (/) to the sandbox.
             Files.writeString(bundle.resolve("config.json"),
-                    OciSpec.of(spec, launch, rootfs, merged, cgroups.ociCgroupsPath(name(), spec.id())));
+                    OciSpec.of(spec, launch, rootfs, launch.merged(), cgroups.ociCgroupsPath(name(), spec.id())));
         } catch (IOException e) {
             throw new SandboxException("cannot write the OCI bundle in " + bundle + ": " + e.getMessage(), e);
         }
         var argv = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
-                "/bin/sh", "-c", LAUNCH_SCRIPT, "hearth-launch",
-                SandboxDisk.lower(spec).toString(), launch.disk().root().toString(), merged.toString()));
+                "/bin/sh", "-c", LAUNCH_SCRIPT, "hearth-launch"));
         argv.addAll(runsc());
         argv.addAll(List.of("--network=sandbox", "run", "--bundle", bundle.toString(), spec.id()));
         return argv;

@@ -38,7 +38,7 @@ abstract class IsolatedDriver implements SandboxDriver {
     /** Each slot's sandbox runs as its own host uid, so no two sandboxes share file ownership or may signal each other. */
     static final int UID_BASE = 1_900_000_000;
 
-    /** An empty directory every launcher mounts over, inside a mount namespace of its own, to stage bind sources. */
+    /** An empty directory each namespaces launcher binds over, in a mount namespace of its own, to stage bind sources. */
     static final Path STAGE = Path.of("/run/hearth/stage");
 
     final Path stateRoot;
@@ -100,8 +100,13 @@ abstract class IsolatedDriver implements SandboxDriver {
         return new SandboxDisk.Owner(uid, uid);
     }
 
-    /** Everything a launch command refers to. */
-    record Launch(Path dir, Path workspace, SandboxNetwork network, SandboxCgroup cgroup, int uid, SandboxDisk disk) {}
+    /**
+     * Everything a launch command refers to.
+     *
+     * @param merged the copy-on-write view of the code or image, already mounted
+     */
+    record Launch(Path dir, Path workspace, SandboxNetwork network, SandboxCgroup cgroup, int uid, SandboxDisk disk,
+            Path merged) {}
 
     @Override
     public final Sandbox start(SandboxSpec spec) {
@@ -135,14 +140,19 @@ abstract class IsolatedDriver implements SandboxDriver {
             throw new SandboxException("sandbox " + id + ": already exists in " + stateRoot + " (expected: a new id)");
         }
         long t0 = System.nanoTime();
-        NetworkPool.Prepared prepared = networks.take(spec.network());
+        NetworkPool.Prepared prepared = networks.take(spec.network(), spec.metadata());
         NetworkSlots.Lease lease = prepared.lease();
         SandboxNetwork network = prepared.network();
+        if (prepared.route().isPresent()) {
+            metadataInterfaces.put(id, network.hostInterface()); // release() removes the mapping with the rest
+        }
         int uid = UID_BASE + lease.slot();
         SandboxCgroup cgroup = cgroups.of(name(), id);
         Process process = null;
         try {
-            Files.createDirectory(dir);
+            // Searchable, not listable: the namespaces launcher binds it, with its mounts, for bwrap to open as the
+            // sandbox's uid. Nothing else of that uid can reach it, under the root-only state root.
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
             Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
             var record = new SandboxRecord(name(), id, lease.slot(), -1, Instant.EPOCH);
             record.write(dir); // before anything else of the sandbox exists on the host
@@ -150,13 +160,12 @@ abstract class IsolatedDriver implements SandboxDriver {
             long t1 = System.nanoTime();
             SandboxDisk disk = SandboxDisk.mount(dir, spec.limits().workspaceBytes(), agentOwner(spec, uid));
             disk.seed(spec);
-            if (spec.metadata().isPresent()) {
-                MetadataNat.map(network.hostInterface(), spec.metadata().get());
-                metadataInterfaces.put(id, network.hostInterface());
-            }
+            Path merged = dir.resolve("merged");
+            Files.createDirectory(merged);
+            disk.mountOverlay(lower, merged);
             byAddress.put(network.sandboxAddress(), id);
             long t2 = System.nanoTime();
-            var launch = new Launch(dir, disk.workspace(), network, cgroup, uid, disk);
+            var launch = new Launch(dir, disk.workspace(), network, cgroup, uid, disk, merged);
             // From /, with PATH alone: the sandbox's init inherits both, and a host path would tell the agent where it is.
             var builder = new ProcessBuilder(launchCommand(spec, launch))
                     .directory(Path.of("/").toFile())
@@ -250,7 +259,28 @@ abstract class IsolatedDriver implements SandboxDriver {
                 removed.add(id + " (empty cgroup)");
             }
         }
-        // Slots are host-wide: a netns or veth whose slot no live process holds belongs to a dead run, of any server.
+        // Slots are host-wide: a metadata route, netns or veth whose slot no live process holds belongs to a dead run,
+        // of any server (a killed server leaves the routes of its sandboxes and of the networks it prepared). Routes
+        // are not reported: other servers' dead runs leave them at any time, and they hold nothing but a map entry.
+        var deadRoutes = new ArrayList<String>();
+        var deadLeases = new ArrayList<NetworkSlots.Lease>();
+        for (String hostInterface : MetadataNat.mappedInterfaces()) {
+            int slot = Integer.parseInt(hostInterface.substring(SandboxNetwork.HOST_PREFIX.length() + 1));
+            var lease = slot < NetworkSlots.COUNT ? NetworkSlots.tryLease(slot) : Optional.<NetworkSlots.Lease>empty();
+            if (lease.isPresent()) {
+                deadRoutes.add(hostInterface);
+                deadLeases.add(lease.get());
+            }
+        }
+        try {
+            MetadataNat.unmapAll(deadRoutes);
+        } finally {
+            deadLeases.forEach(NetworkSlots.Lease::release);
+        }
+        if (!deadRoutes.isEmpty()) {
+            LOG.info("{} driver removed the metadata routes of {} network slots no live process holds", name(),
+                    deadRoutes.size());
+        }
         for (int slot : SandboxNetwork.slotsInUseOnHost()) {
             NetworkSlots.tryLease(slot).ifPresent(lease -> {
                 SandboxNetwork.destroy(slot);

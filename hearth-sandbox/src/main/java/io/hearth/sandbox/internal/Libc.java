@@ -44,6 +44,12 @@ final class Libc {
     private static final MethodHandle DUP3 = function("dup3", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = function("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle KILL = function("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle MOUNT = function("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle UMOUNT2 = function("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final long MS_NOSUID = 2;
+    static final long MS_NODEV = 4;
+    static final int MNT_DETACH = 2;
 
     private Libc() {}
 
@@ -126,6 +132,21 @@ final class Libc {
                 return false;
             }
             throw e;
+        }
+    }
+
+    /** mount(2), in the calling process's mount namespace: the host's, for the JVM. */
+    static void mount(String source, String target, String type, long flags, String data) {
+        try (Arena arena = Arena.ofConfined()) {
+            call("mount(" + source + ", " + target + ", " + type + ", " + data + ")", MOUNT, arena.allocateFrom(source),
+                    arena.allocateFrom(target), arena.allocateFrom(type), flags, arena.allocateFrom(data));
+        }
+    }
+
+    /** umount2(2): {@link #MNT_DETACH} detaches lazily what is still in use. */
+    static void umount2(String target, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            call("umount2(" + target + ", " + flags + ")", UMOUNT2, arena.allocateFrom(target), flags);
         }
     }
 

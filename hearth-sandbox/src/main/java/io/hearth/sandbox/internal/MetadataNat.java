@@ -2,7 +2,11 @@ package io.hearth.sandbox.internal;
 
 import io.hearth.sandbox.MetadataRoute;
 import java.net.InetAddress;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The host side of the metadata route: table {@code ip hearth_metadata}, whose prerouting chain translates
@@ -12,6 +16,7 @@ import java.util.List;
  */
 public final class MetadataNat {
     static final String TABLE = "hearth_metadata";
+    private static final Pattern MAPPED = Pattern.compile("\"(hearth[np]\\d{1,5})\"\\s*:");
 
     private MetadataNat() {}
 
@@ -46,7 +51,31 @@ public final class MetadataNat {
         }
     }
 
-    static void unmap(String hostInterface) {
-        HostCommand.run(List.of("nft", "delete", "element", "ip", TABLE, "targets", "{ \"" + hostInterface + "\" }"), "");
+    /** Host interfaces that have an entry now, of any server on this host. */
+    static Set<String> mappedInterfaces() {
+        var found = new HashSet<String>();
+        Matcher m = MAPPED.matcher(HostCommand.run("nft", "list", "map", "ip", TABLE, "targets").output());
+        while (m.find()) {
+            found.add(m.group(1));
+        }
+        return found;
+    }
+
+    /** Removes the entries of these interfaces, in one nft process unless one of them went meanwhile. */
+    static void unmapAll(List<String> hostInterfaces) {
+        if (hostInterfaces.isEmpty()) {
+            return;
+        }
+        var script = new StringBuilder();
+        hostInterfaces.forEach(i -> script.append("delete element ip " + TABLE + " targets { \"" + i + "\" }\n"));
+        if (!HostCommand.run(List.of("nft", "-f", "-"), script.toString()).ok()) {
+            hostInterfaces.forEach(MetadataNat::unmap); // nft applies a script all or nothing
+        }
+    }
+
+    /** Removes the interface's entry; false when nft could not (or there was none). */
+    static boolean unmap(String hostInterface) {
+        return HostCommand.run(List.of("nft", "delete", "element", "ip", TABLE, "targets",
+                "{ \"" + hostInterface + "\" }"), "").ok();
     }
 }

@@ -18,12 +18,13 @@ import java.util.Optional;
  * namespace of its own, as a host uid of its own with no capabilities and no way to make further user namespaces.
  *
  * <p>The launch is one chain of execs, so the JVM's child is bwrap itself:
- * {@code unshare --mount} (a private mount namespace for staging) → {@code sh} (joins the cgroups, mounts the
- * copy-on-write overlay of the code or image and stages it, the workspace and /tmp under {@link IsolatedDriver#STAGE})
- * → {@code nsenter --net} → {@code setpriv} (drops to the sandbox uid) → {@code bwrap}. Staging is needed because
- * bwrap, unprivileged, opens its bind sources as the sandbox uid, which cannot traverse root-only directories such as
- * the data dir; mounts of them under a world-searchable directory, made as root in the launcher's own mount namespace,
- * are visible to nothing else and vanish with it.
+ * {@code unshare --mount} (a private mount namespace for staging) → {@code sh} (joins the cgroups, binds the sandbox's
+ * state directory, with its disk and the copy-on-write overlay of the code or image the server mounted there, over
+ * {@link IsolatedDriver#STAGE}) → {@code nsenter --net} → {@code setpriv} (drops to the sandbox uid) → {@code bwrap}.
+ * Staging is needed because bwrap, unprivileged, opens its bind sources as the sandbox uid, which cannot traverse
+ * root-only directories such as the data dir; a bind of them over a world-searchable directory, made as root in the
+ * launcher's own mount namespace, is visible to nothing else and vanishes with it. One bind, and no other process
+ * between the shell and nsenter: each fork of a host tool costs a start milliseconds.
  */
 public final class NamespacesDriver extends IsolatedDriver {
 
@@ -31,14 +32,8 @@ public final class NamespacesDriver extends IsolatedDriver {
             "set -e",
             "n=$1; shift",
             "while [ \"$n\" -gt 0 ]; do echo $$ > \"$1\"; shift; n=$((n - 1)); done",
-            "stage=$1; lower=$2; disk=$3; netns=$4; uid=$5; top=$6; shift 6",
-            "mount -t tmpfs -o size=64k,mode=0755 hearth-stage \"$stage\"",
-            "mkdir \"$stage/$top\" \"$stage/workspace\" \"$stage/tmp\"",
-            // The shared code or image stays read-only below; what the agent writes lands in its own disk's upper layer.
-            "mount -t overlay -o \"nosuid,nodev,lowerdir=$lower,upperdir=$disk/upper,workdir=$disk/work\""
-                    + " hearth-overlay \"$stage/$top\"",
-            "mount --bind \"$disk/workspace\" \"$stage/workspace\"",
-            "mount --bind \"$disk/tmp\" \"$stage/tmp\"",
+            "stage=$1; dir=$2; netns=$3; uid=$4; shift 4",
+            "mount --rbind \"$dir\" \"$stage\"",
             "exec nsenter --net=\"$netns\" -- setpriv --reuid=\"$uid\" --regid=\"$uid\" --clear-groups --no-new-privs"
                     + " --inh-caps=-all --bounding-set=-all -- \"$@\"");
 
@@ -156,16 +151,19 @@ public final class NamespacesDriver extends IsolatedDriver {
         argv.add(Integer.toString(procs.size()));
         procs.forEach(p -> argv.add(p.toString()));
         argv.add(STAGE.toString());
-        argv.add(SandboxDisk.lower(spec).toString());
-        argv.add(launch.disk().root().toString());
+        argv.add(launch.dir().toString());
         argv.add(launch.network().netnsPath().toString());
         argv.add(Integer.toString(launch.uid()));
-        argv.add(spec.image().isPresent() ? "root" : "app");
-        argv.addAll(spec.image().isPresent() ? bwrapImageCommand(spec) : bwrapCommand(spec));
+        argv.addAll(spec.image().isPresent() ? bwrapImageCommand(spec, launch) : bwrapCommand(spec, launch));
         return argv;
     }
 
-    private List<String> bwrapCommand(SandboxSpec spec) {
+    /** Where a path under the sandbox's state directory appears to bwrap: under the stage the launcher binds it on. */
+    private static String staged(Path path, Path dir) {
+        return STAGE.resolve(dir.relativize(path)).toString();
+    }
+
+    private List<String> bwrapCommand(SandboxSpec spec, Launch launch) {
         var argv = new ArrayList<>(List.of("bwrap",
                 "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup",
                 "--disable-userns", "--new-session", "--cap-drop", "ALL", "--hostname", "sandbox", "--clearenv"));
@@ -182,9 +180,9 @@ public final class NamespacesDriver extends IsolatedDriver {
         argv.addAll(List.of(
                 "--proc", "/proc",
                 "--dev", "/dev",
-                "--bind", STAGE.resolve("tmp").toString(), "/tmp",
-                "--bind", STAGE.resolve("app").toString(), BaseFilesystem.CODE,
-                "--bind", STAGE.resolve("workspace").toString(), BaseFilesystem.WORKSPACE,
+                "--bind", staged(launch.disk().tmp(), launch.dir()), "/tmp",
+                "--bind", staged(launch.merged(), launch.dir()), BaseFilesystem.CODE,
+                "--bind", staged(launch.workspace(), launch.dir()), BaseFilesystem.WORKSPACE,
                 "--chdir", BaseFilesystem.CODE,
                 // bwrap builds the root on a tmpfs the sandbox's user namespace owns; without this the agent could
                 // write beside the base (into /, /etc). /app, /tmp and the workspace are mounts of their own and stay
@@ -201,7 +199,7 @@ public final class NamespacesDriver extends IsolatedDriver {
      * owners show as the overflow id ({@code nobody}) and are reached through their mode's "other" bits, as a
      * container's unprivileged user reaches them; nothing is chowned.
      */
-    private List<String> bwrapImageCommand(SandboxSpec spec) {
+    private List<String> bwrapImageCommand(SandboxSpec spec, Launch launch) {
         var image = spec.image().orElseThrow();
         var argv = new ArrayList<>(List.of("bwrap",
                 "--unshare-user", "--uid", Integer.toString(image.uid()), "--gid", Integer.toString(image.gid()),
@@ -209,11 +207,11 @@ public final class NamespacesDriver extends IsolatedDriver {
                 "--disable-userns", "--new-session", "--cap-drop", "ALL", "--hostname", "sandbox", "--clearenv"));
         AgentEnvironment.of(spec).forEach((name, value) -> argv.addAll(List.of("--setenv", name, value)));
         argv.addAll(List.of(
-                "--bind", STAGE.resolve("root").toString(), "/",
+                "--bind", staged(launch.merged(), launch.dir()), "/",
                 "--proc", "/proc",
                 "--dev", "/dev",
-                "--bind", STAGE.resolve("tmp").toString(), "/tmp",
-                "--bind", STAGE.resolve("workspace").toString(), BaseFilesystem.WORKSPACE,
+                "--bind", staged(launch.disk().tmp(), launch.dir()), "/tmp",
+                "--bind", staged(launch.workspace(), launch.dir()), BaseFilesystem.WORKSPACE,
                 "--chdir", image.workingDir(),
                 "--"));
         argv.addAll(spec.command());

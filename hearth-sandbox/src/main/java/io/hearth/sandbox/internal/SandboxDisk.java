@@ -15,12 +15,12 @@ import java.util.Set;
 
 /**
  * Everything a sandbox may write, on one tmpfs of the sandbox's disk quota mounted at {@code <dir>/disk}: its
- * workspace, its {@code /tmp}, and the upper and work directories of the overlay its launcher lays over the shared,
+ * workspace, its {@code /tmp}, and the upper and work directories of the overlay the server lays over the shared,
  * read-only code or image. One bound for all of it, so a full disk fails the agent's write with ENOSPC wherever it
  * writes, and the unmount at teardown removes all of it at once.
  *
  * <pre>
- * disk/            tmpfs, size = the quota, root only
+ * disk/            tmpfs, size = the quota, root's; others may only traverse it (mode 0711), to reach the two below
  *   workspace/     /workspace, the agent's
  *   tmp/           /tmp, mode 1777
  *   upper/         the overlay's private layer: /app (code) or / (an image)
@@ -64,6 +64,21 @@ record SandboxDisk(Path root, Owner owner) {
                     + " cannot be an overlay layer (expected: a path without ',', ':', '\\' or spaces)");
         }
         return lower;
+    }
+
+    /**
+     * Mounts the copy-on-write view of {@code lower} (the code, or an image's root) at {@code merged}: reads from the
+     * shared layer, writes into this disk's upper layer. A system call, made by the server before the launch, so the
+     * launcher forks no mount(8) of its own; the teardown unmounts it with the disk.
+     */
+    void mountOverlay(Path lower, Path merged) {
+        try {
+            Libc.mount("hearth-overlay", merged.toString(), "overlay", Libc.MS_NOSUID | Libc.MS_NODEV,
+                    "lowerdir=" + lower + ",upperdir=" + upper() + ",workdir=" + work());
+        } catch (Libc.NativeCallException e) {
+            throw new SandboxException("cannot mount the copy-on-write view of " + lower + " at " + merged + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Mounts the disk at {@code <dir>/disk} and lays out its directories; the teardown's unmount removes it all. */
