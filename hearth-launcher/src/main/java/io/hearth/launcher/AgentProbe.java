@@ -18,6 +18,18 @@ import tools.jackson.databind.JsonNode;
  * has {@code /ping} must answer 200; for the others (MCP, A2A) any HTTP answer means the agent is up.
  */
 public final class AgentProbe {
+    /**
+     * Readiness polls come every {@link #FAST_PAUSE_MILLIS} for the first {@link #FAST_POLLING} (where interpreted
+     * agents come up), every {@link #MEDIUM_PAUSE_MILLIS} until {@link #MEDIUM_POLLING} (gVisor sandboxes, heavier
+     * agents), then every {@link #SLOW_PAUSE_MILLIS}: many sandboxes starting at once must not spend the host's CPU
+     * on polls.
+     */
+    private static final Duration FAST_POLLING = Duration.ofSeconds(1);
+    private static final Duration MEDIUM_POLLING = Duration.ofSeconds(3);
+    private static final long FAST_PAUSE_MILLIS = 4;
+    private static final long MEDIUM_PAUSE_MILLIS = 12;
+    private static final long SLOW_PAUSE_MILLIS = 50;
+
     private final HttpClient client;
 
     public AgentProbe(HttpClient client) {
@@ -53,7 +65,9 @@ public final class AgentProbe {
 
     /**
      * Polls until the agent answers 200, {@code giveUp} returns true (the sandbox died), or the deadline passes.
-     * Polls fast at first: cold-start latency is what a new session waits for.
+     * Polls every few milliseconds for the first seconds, where typical agents come up: the gap between two polls is
+     * added to the cold start a new session waits for, and a refused connection to a sandbox costs well under a
+     * millisecond. Slower agents are polled less often.
      */
     public boolean awaitReady(InetSocketAddress agent, Instant deadline, java.util.function.BooleanSupplier giveUp) {
         return awaitReady(agent, ServerProtocol.HTTP, deadline, giveUp);
@@ -62,7 +76,8 @@ public final class AgentProbe {
     /** As {@link #awaitReady(InetSocketAddress, Instant, java.util.function.BooleanSupplier)}, judged by the protocol. */
     public boolean awaitReady(InetSocketAddress agent, ServerProtocol protocol, Instant deadline,
             java.util.function.BooleanSupplier giveUp) {
-        long pauseMillis = 2;
+        long started = System.nanoTime();
+        long pauseMillis = 1;
         while (Instant.now().isBefore(deadline) && !giveUp.getAsBoolean()) {
             if (ping(agent, Duration.ofSeconds(1), protocol).isPresent()) {
                 return true;
@@ -73,7 +88,9 @@ public final class AgentProbe {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            pauseMillis = Math.min(pauseMillis * 2, 50);
+            long polling = System.nanoTime() - started;
+            pauseMillis = Math.min(pauseMillis * 2, polling < FAST_POLLING.toNanos() ? FAST_PAUSE_MILLIS
+                    : polling < MEDIUM_POLLING.toNanos() ? MEDIUM_PAUSE_MILLIS : SLOW_PAUSE_MILLIS);
         }
         return false;
     }
