@@ -39,6 +39,44 @@ class WorkloadTokensTest {
     }
 
     @Test
+    void theSameClaimsShareOneTokenWithinTheReuseWindowAndNoOtherClaimsDo(@TempDir Path dir) throws Exception {
+        Instant start = Instant.parse("2026-03-04T05:06:07Z");
+        Instant[] now = {start};
+        var tokens = WorkloadTokens.loadOrCreate(dir, new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        });
+        var alice = new WorkloadTokens.Claims("http://127.0.0.1:8080", "123456789012", ARN, "DEFAULT", "session-1",
+                Optional.of("alice"), "AKIDEXAMPLE");
+        String first = tokens.issue(alice);
+        now[0] = start.plusSeconds(59);
+        assertThat(tokens.issue(alice)).as("same claims within the window").isEqualTo(first);
+        assertThat(tokens.issue(new WorkloadTokens.Claims("http://127.0.0.1:8080", "123456789012", ARN, "DEFAULT",
+                "session-1", Optional.of("bob"), "AKIDEXAMPLE"))).as("another user").isNotEqualTo(first);
+        assertThat(tokens.issue(new WorkloadTokens.Claims("http://127.0.0.1:8080", "123456789012", ARN, "DEFAULT",
+                "session-2", Optional.of("alice"), "AKIDEXAMPLE"))).as("another session").isNotEqualTo(first);
+
+        now[0] = start.plus(WorkloadTokens.REUSE);
+        String later = tokens.issue(alice);
+        assertThat(later).as("past the window").isNotEqualTo(first);
+        var claims = SignedJWT.parse(later).getJWTClaimsSet();
+        assertThat(claims.getJWTID()).isNotEqualTo(SignedJWT.parse(first).getJWTClaimsSet().getJWTID());
+        assertThat(claims.getExpirationTime().toInstant()).isEqualTo(now[0].plus(WorkloadTokens.LIFETIME));
+    }
+
+    @Test
     void aPublicKeyInTheFileIsRefused(@TempDir Path dir) throws Exception {
         var tokens = WorkloadTokens.loadOrCreate(dir);
         Path other = Files.createDirectories(dir.resolve("other"));

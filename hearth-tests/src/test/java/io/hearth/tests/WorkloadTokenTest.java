@@ -96,12 +96,15 @@ class WorkloadTokenTest {
     }
 
     @Test
-    void eachCallGetsItsOwnToken() throws Exception {
+    void callsOfOneCallerInOneSessionShareATokenAndEveryOtherSessionGetsItsOwn() throws Exception {
         var invoker = new Invoker(clients.data(), runtime.arn());
         String session = Invoker.newSessionId();
         String first = invoker.invoke(session, "{}").path("headers").path("workloadaccesstoken").asString();
-        String second = invoker.invoke(session, "{}").path("headers").path("workloadaccesstoken").asString();
+        String again = invoker.invoke(session, "{}").path("headers").path("workloadaccesstoken").asString();
+        assertThat(again).as("within a minute, the same caller and session").isEqualTo(first);
+        String second = invoker.invoke(Invoker.newSessionId(), "{}").path("headers").path("workloadaccesstoken").asString();
         assertThat(first).isNotEmpty().isNotEqualTo(second);
+        assertThat(SignedJWT.parse(second).getJWTClaimsSet().getStringClaim("session_id")).isNotEqualTo(session);
         // Without a user id, the subject is the calling access key.
         assertThat(SignedJWT.parse(second).getJWTClaimsSet().getSubject()).isEqualTo(Clients.ACCESS_KEY_ID);
     }
