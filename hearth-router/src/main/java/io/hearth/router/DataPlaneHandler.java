@@ -199,9 +199,6 @@ public final class DataPlaneHandler extends Handler.Abstract {
         try {
             CallerInputs inputs = CallerInputs.read(request, false);
             ModeledHeader.checkInvoke(request.getHeaders());
-            if (ContentNegotiation.mayRewrite(request.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
-                return false; // deciding the Content-Type waits for the body's first bytes: not on this thread
-            }
             if (!(request.getAttribute(Principal.REQUEST_ATTRIBUTE) instanceof Principal)) {
                 return false; // a bearer token, or none: the runtime decides, and its authorizer may block
             }
@@ -254,12 +251,39 @@ public final class DataPlaneHandler extends Handler.Abstract {
         streams.reattach(resolved.deployment(), inputs, resolved.caller().ownerKey(), request, response, callback);
     }
 
+    /**
+     * Sends the exchange to its agent. A body whose Content-Type waits on its first bytes is read without holding a
+     * thread: the call starts on the thread that delivers them, and any failure from then on answers the caller there.
+     */
     private void proxy(Request request, Response response, Callback callback, Deployment deployment, Exchange exchange,
             McpSession mcp) {
+        // GET (an MCP server's stream) and DELETE (the end of an MCP session) carry no body.
+        if (!request.getMethod().equals("POST")) {
+            call(request, response, callback, deployment, exchange, mcp, null);
+            return;
+        }
         try {
-            // GET (an MCP server's stream) and DELETE (the end of an MCP session) carry no body.
-            boolean post = request.getMethod().equals("POST");
-            var body = post ? AgentRequestBody.of(request, maxPayloadBytes, request.getHeaders().get(HttpHeader.CONTENT_TYPE)) : null;
+            AgentRequestBody.whenTyped(request, maxPayloadBytes, request.getHeaders().get(HttpHeader.CONTENT_TYPE),
+                    body -> {
+                        try {
+                            call(request, response, callback, deployment, exchange, mcp, body);
+                        } catch (RuntimeException e) {
+                            refuse(request, response, callback, RuntimeCallers.toApi(request, e, LOG));
+                        }
+                    },
+                    unreadable -> {
+                        exchange.close();
+                        refuse(request, response, callback, unreadable);
+                    });
+        } catch (RuntimeException e) {
+            exchange.close();
+            throw e;
+        }
+    }
+
+    private void call(Request request, Response response, Callback callback, Deployment deployment, Exchange exchange,
+            McpSession mcp, AgentRequestBody body) {
+        try {
             String accept = ContentNegotiation.accept(request.getHeaders().get(HttpHeader.ACCEPT));
             callerAuth.attachWorkloadToken(request, deployment, exchange.sessionId());
             new AgentCall(request, response, callback, exchange, freshSandbox(request, deployment)).withMcp(mcp).withResumableStreams(streams).start(

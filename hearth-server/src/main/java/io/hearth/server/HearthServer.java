@@ -188,6 +188,9 @@ public final class HearthServer implements AutoCloseable {
         // Room for every modeled header at its limit (baggage alone may be 8,192 characters): the router, not the
         // parser, refuses an over-long one, and names it.
         http.setRequestHeaderSize(32 * 1024);
+        // No learned header cache: every signed request repeats long, never-equal fields (Authorization, X-Amz-Date,
+        // the session id), and the parser walked them through the cache's trie on each request for no hit.
+        http.setHeaderCacheSize(0);
         // ARNs travel percent-encoded inside one path segment (%2F, %3A): docs/wire-contract.md §1.2.
         http.setUriCompliance(UriCompliance.DEFAULT.with("agentcore-arn-labels",
                 UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,

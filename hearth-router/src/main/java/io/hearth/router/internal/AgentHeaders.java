@@ -41,6 +41,8 @@ public final class AgentHeaders {
             "Trailer", "Transfer-Encoding", "Upgrade", "Host", "Content-Length", "Expect", "Cookie",
             AwsHeaders.SESSION_ID, AwsHeaders.AGENT_REQUEST_ID, WORKLOAD_ACCESS_TOKEN, IDENTITY_WAT);
 
+    private static final String CUSTOM_PREFIX = AwsHeaders.CUSTOM_PREFIX.toLowerCase(Locale.ROOT);
+
     private static final Set<String> PASSED_TO_CALLER = lower(
             AwsHeaders.MCP_SESSION_ID,
             AwsHeaders.MCP_PROTOCOL_VERSION,
@@ -69,7 +71,7 @@ public final class AgentHeaders {
             if (NEVER.contains(name)) {
                 continue;
             }
-            boolean custom = name.startsWith(AwsHeaders.CUSTOM_PREFIX.toLowerCase(Locale.ROOT));
+            boolean custom = name.startsWith(CUSTOM_PREFIX);
             boolean authorization = name.equals("authorization") && deployment.jwtAuthorized();
             if (custom || authorization || PASSED_TO_AGENT.contains(name) || allowed.contains(name)) {
                 agent.add(field);

@@ -3,15 +3,16 @@ package io.hearth.router.internal;
 import io.hearth.api.ApiException;
 import io.hearth.api.FieldError;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.io.Content;
 
 /**
  * The caller's body as the proxy→agent request's content: read chunk by chunk only as the agent connection
  * can take it (so a slow agent slows the caller, and nothing is held whole), counted against the payload limit
- * while it streams. The first chunk may be read ahead to decide the Content-Type (see {@link ContentNegotiation}).
+ * while it streams. The first chunk may be read ahead to decide the Content-Type (see {@link ContentNegotiation}),
+ * waiting for it without holding a thread.
  *
  * <p>The agent leg pulls the body only once its connection is up. Until it has, the body is untouched (a read-ahead
  * chunk is still held here) and may be sent on another agent call: a failure before then leaves the caller's body
@@ -37,19 +38,47 @@ public final class AgentRequestBody implements Request.Content {
         }
     }
 
-    /** Wraps the caller's body; blocks (on the caller's virtual thread) for its first chunk when the type may be rewritten. */
-    public static AgentRequestBody of(org.eclipse.jetty.server.Request caller, long limit, String callerType) {
+    /**
+     * Wraps the caller's body and hands it to {@code then}, without blocking: when the type may be rewritten, once its
+     * first chunk arrived (on the thread that delivers it), else at once on this thread. A body that cannot be read
+     * goes to {@code failed} as the caller's answer instead.
+     */
+    public static void whenTyped(org.eclipse.jetty.server.Request caller, long limit, String callerType,
+            Consumer<AgentRequestBody> then, Consumer<ApiException> failed) {
         if (!ContentNegotiation.mayRewrite(callerType)) {
-            return new AgentRequestBody(caller, limit, caller.getLength(), callerType, null);
+            then.accept(new AgentRequestBody(caller, limit, caller.getLength(), callerType, null));
+            return;
         }
-        Content.Chunk first = firstChunk(caller);
-        if (Content.Chunk.isFailure(first)) {
-            Throwable failure = first.getFailure();
-            throw ApiException.cannotParse("payload: the request body could not be read (" + failure.getMessage() + ")");
+        new FirstChunk(caller, limit, callerType, then, failed).run();
+    }
+
+    /** Reads until the first chunk is here, re-arming itself as the caller's demand callback while there is none. */
+    private record FirstChunk(org.eclipse.jetty.server.Request caller, long limit, String callerType,
+            Consumer<AgentRequestBody> then, Consumer<ApiException> failed) implements Runnable {
+        @Override
+        public void run() {
+            Content.Chunk first = caller.read();
+            if (first == null) {
+                caller.demand(this);
+                return;
+            }
+            if (Content.Chunk.isFailure(first)) {
+                failed.accept(unreadable(first.getFailure()));
+                return;
+            }
+            then.accept(typed(caller, limit, callerType, first));
         }
+    }
+
+    private static AgentRequestBody typed(org.eclipse.jetty.server.Request caller, long limit, String callerType,
+            Content.Chunk first) {
         ByteBuffer peek = first.getByteBuffer() == null ? ByteBuffer.allocate(0) : first.getByteBuffer().asReadOnlyBuffer();
         String type = ContentNegotiation.contentType(callerType, peek);
         return new AgentRequestBody(caller, limit, caller.getLength(), type, first);
+    }
+
+    private static ApiException unreadable(Throwable failure) {
+        return ApiException.cannotParse("payload: the request body could not be read (" + failure.getMessage() + ")");
     }
 
     @Override
@@ -130,23 +159,6 @@ public final class AgentRequestBody implements Request.Content {
         var failure = new PayloadTooLarge(limit);
         caller.fail(failure);
         return Content.Chunk.from(failure, true);
-    }
-
-    private static Content.Chunk firstChunk(Content.Source source) {
-        while (true) {
-            Content.Chunk chunk = source.read();
-            if (chunk != null) {
-                return chunk;
-            }
-            var arrived = new CountDownLatch(1);
-            source.demand(arrived::countDown);
-            try {
-                arrived.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Content.Chunk.from(e, true);
-            }
-        }
     }
 
     /** The body grew past the payload limit while streaming. */

@@ -146,8 +146,21 @@ public final class CallerAuth {
     /** Hearth's endpoint as this caller reached it: scheme, host and port of the request. */
     static URI base(Request request) {
         HttpURI uri = request.getHttpURI();
-        return URI.create(uri.getScheme() + "://" + uri.getAuthority());
+        String scheme = uri.getScheme();
+        String authority = uri.getAuthority();
+        // Callers of one server nearly always name it the same way: the last one parsed is reused.
+        Base last = lastBase;
+        if (last != null && last.authority().equals(authority) && last.scheme().equals(scheme)) {
+            return last.uri();
+        }
+        URI parsed = URI.create(scheme + "://" + authority);
+        lastBase = new Base(scheme, authority, parsed);
+        return parsed;
     }
+
+    private record Base(String scheme, String authority, URI uri) {}
+
+    private static volatile Base lastBase;
 
     /** The runtime's account: the one in its ARN. */
     static String tenant(Deployment deployment) {

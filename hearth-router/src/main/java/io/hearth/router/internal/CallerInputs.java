@@ -20,7 +20,7 @@ public record CallerInputs(String qualifier, Optional<String> accountId, String 
     public static CallerInputs read(Request request, boolean sessionRequired) {
         Fields query = Request.extractQueryParameters(request);
         String qualifier = Optional.ofNullable(query.getValue("qualifier")).orElse(DEFAULT_QUALIFIER);
-        if (!ENDPOINT_NAME.matcher(qualifier).matches()) {
+        if (!qualifier.equals(DEFAULT_QUALIFIER) && !ENDPOINT_NAME.matcher(qualifier).matches()) {
             throw invalid("qualifier", "qualifier: " + qualifier + " (expected: an endpoint name, [a-zA-Z][a-zA-Z0-9_]{0,47})");
         }
         Optional<String> accountId = Optional.ofNullable(query.getValue("accountId"));

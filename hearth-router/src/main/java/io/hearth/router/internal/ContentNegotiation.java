@@ -26,8 +26,8 @@ public final class ContentNegotiation {
         if (contentType == null || contentType.isBlank()) {
             return true;
         }
-        String base = contentType.split(";", 2)[0].strip();
-        return base.equalsIgnoreCase(OCTET_STREAM);
+        int end = contentType.indexOf(';');
+        return contentType.substring(0, end < 0 ? contentType.length() : end).strip().equalsIgnoreCase(OCTET_STREAM);
     }
 
     /** The Content-Type the agent sees, given the caller's and the body's first bytes (may be empty). */

@@ -4,6 +4,7 @@ import io.hearth.api.ApiException;
 import io.hearth.api.AwsIdentity;
 import io.hearth.api.FieldError;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,23 +28,25 @@ public final class RuntimeLabel {
 
     public static String runtimeId(String label, Optional<String> accountId, AwsIdentity identity, String tenant) {
         if (label.startsWith("arn:")) {
-            Matcher arn = ARN.matcher(label);
-            if (!arn.matches()) {
-                throw invalid("agentRuntimeArn", "agentRuntimeArn: " + label
-                        + " (expected: arn:aws:bedrock-agentcore:<region>:<12-digit account>:runtime/<runtime id>)");
+            ParsedArn arn = PARSED.get(label);
+            if (arn == null) {
+                arn = parse(label);
             }
-            if (!arn.group(2).equals(identity.region())) {
+            if (!arn.region().equals(identity.region())) {
                 throw ApiException.notFound("No agent runtime " + label + " here: this Hearth serves region "
                         + identity.region());
             }
-            if (!arn.group(3).equals(tenant)) {
-                throw unknown(arn.group(4));
+            if (!arn.account().equals(tenant)) {
+                throw unknown(arn.runtimeId());
             }
-            return arn.group(4);
+            return arn.runtimeId();
         }
-        if (!RUNTIME_ID.matcher(label).matches()) {
-            throw invalid("agentRuntimeArn", "agentRuntimeArn: " + label
-                    + " (expected: a runtime ARN, or a runtime id <name>-<10 letters or digits> with accountId)");
+        if (!VALID_IDS.containsKey(label)) {
+            if (!RUNTIME_ID.matcher(label).matches()) {
+                throw invalid("agentRuntimeArn", "agentRuntimeArn: " + label
+                        + " (expected: a runtime ARN, or a runtime id <name>-<10 letters or digits> with accountId)");
+            }
+            remember(VALID_IDS, label, label);
         }
         String account = accountId.orElseThrow(() -> invalid("accountId",
                 "accountId: missing (expected: 12 digits when agentRuntimeArn is a runtime id)"));
@@ -54,6 +57,35 @@ public final class RuntimeLabel {
             throw unknown(label);
         }
         return label;
+    }
+
+    /** The parts of a well-formed runtime ARN. */
+    private record ParsedArn(String region, String account, String runtimeId) {}
+
+    /**
+     * Well-formed labels already seen, so a warm caller's label is matched against the patterns once, not on every
+     * request; bounded (beyond it the cache starts again), and only well-formed labels enter.
+     */
+    private static final int MAX_REMEMBERED = 4_096;
+    private static final ConcurrentHashMap<String, ParsedArn> PARSED = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, String> VALID_IDS = new ConcurrentHashMap<>();
+
+    private static ParsedArn parse(String label) {
+        Matcher arn = ARN.matcher(label);
+        if (!arn.matches()) {
+            throw invalid("agentRuntimeArn", "agentRuntimeArn: " + label
+                    + " (expected: arn:aws:bedrock-agentcore:<region>:<12-digit account>:runtime/<runtime id>)");
+        }
+        var parsed = new ParsedArn(arn.group(2), arn.group(3), arn.group(4));
+        remember(PARSED, label, parsed);
+        return parsed;
+    }
+
+    private static <V> void remember(ConcurrentHashMap<String, V> cache, String label, V value) {
+        if (cache.size() >= MAX_REMEMBERED) {
+            cache.clear();
+        }
+        cache.put(label, value);
     }
 
     /** Exactly what the control plane answers for a runtime id it does not know. */

@@ -37,6 +37,26 @@ class RuntimeLabelTest {
     }
 
     @Test
+    void aLabelSeenBeforeIsStillCheckedForRegionAndTenantEveryTime() {
+        String arn = "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/again_agent-abcDEF1234";
+        for (int i = 0; i < 3; i++) {
+            assertThat(RuntimeLabel.runtimeId(arn, Optional.empty(), identity)).isEqualTo("again_agent-abcDEF1234");
+            assertThatThrownBy(() -> RuntimeLabel.runtimeId(arn, Optional.empty(), identity, "210987654321"))
+                    .isInstanceOf(ApiException.NotFound.class);
+            assertThatThrownBy(() -> RuntimeLabel.runtimeId(arn, Optional.empty(), new AwsIdentity("us-east-1", "123456789012")))
+                    .isInstanceOf(ApiException.NotFound.class).hasMessageContaining("us-east-1");
+            assertThat(RuntimeLabel.runtimeId("again_agent-abcDEF1234", Optional.of("123456789012"), identity))
+                    .isEqualTo("again_agent-abcDEF1234");
+            assertThatThrownBy(() -> RuntimeLabel.runtimeId("again_agent-abcDEF1234", Optional.of("210987654321"), identity))
+                    .isInstanceOf(ApiException.NotFound.class);
+            assertThatThrownBy(() -> RuntimeLabel.runtimeId("again_agent-abcDEF1234", Optional.empty(), identity))
+                    .isInstanceOf(ApiException.Validation.class);
+            assertThatThrownBy(() -> RuntimeLabel.runtimeId("arn:aws:s3:::bucket", Optional.empty(), identity))
+                    .isInstanceOf(ApiException.Validation.class);
+        }
+    }
+
+    @Test
     void refusesLabelsThatAreNeitherArnNorId() {
         assertThatThrownBy(() -> RuntimeLabel.runtimeId("arn:aws:s3:::bucket", Optional.empty(), identity))
                 .isInstanceOf(ApiException.Validation.class);

@@ -17,9 +17,9 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -136,11 +136,15 @@ public final class EdgeAuth {
      * next from memory, or from its spool file when it outgrew the in-memory bound.
      */
     Request readFirst(Request request, Outcome.ReadFirst deferred) {
-        var memory = new ByteArrayOutputStream();
+        // A small declared body gets buffers of its size, not 64 KiB of garbage per call. Never more than 64 KiB up
+        // front: the caller is not authenticated yet, and a declared length costs it nothing to send.
+        long declared = request.getLength();
+        int upFront = declared < 0 ? 64 << 10 : (int) Math.clamp(declared, 1, 64 << 10);
+        var memory = new ByteArrayOutputStream(declared < 0 ? 8 << 10 : upFront);
         Spool.File spooled = null;
         long total = 0;
         try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] buffer = new byte[64 << 10];
+            byte[] buffer = new byte[upFront];
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 total += n;
                 if (spooled == null && memory.size() + n > deferred.maxBytes()) {
@@ -200,8 +204,21 @@ public final class EdgeAuth {
         if (path == null || !path.startsWith("/runtimes/")) {
             return false;
         }
-        String[] segments = path.substring(1).split("/", -1);
-        return segments.length >= 3 && List.of("invocations", "stopruntimesession", "ws", "commands").contains(segments[2]);
+        String operation = thirdSegment(path);
+        return operation != null && DATA_PLANE_OPERATIONS.contains(operation);
+    }
+
+    private static final Set<String> DATA_PLANE_OPERATIONS = Set.of("invocations", "stopruntimesession", "ws", "commands");
+
+    /** The third segment of an absolute path ({@code /a/b/c...}), or null when it has fewer; as split would find it. */
+    private static String thirdSegment(String path) {
+        int first = path.indexOf('/', 1);
+        int second = first < 0 ? -1 : path.indexOf('/', first + 1);
+        if (second < 0) {
+            return null;
+        }
+        int third = path.indexOf('/', second + 1);
+        return path.substring(second + 1, third < 0 ? path.length() : third);
     }
 
     /** {@code GET} of the JWKS of workload tokens, or of a runtime's protected-resource metadata. */
@@ -229,7 +246,7 @@ public final class EdgeAuth {
     static SignedRequest signedRequest(Request request) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HttpField field : request.getHeaders()) {
-            headers.computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(field.getValue());
+            headers.computeIfAbsent(field.getLowerCaseName(), n -> new ArrayList<>(1)).add(field.getValue());
         }
         boolean body = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING) || request.getLength() > 0;
         String query = request.getHttpURI().getQuery();
