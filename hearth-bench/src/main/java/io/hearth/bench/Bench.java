@@ -8,6 +8,7 @@ import io.hearth.bench.internal.DensityMeasurement;
 import io.hearth.bench.internal.HostFacts;
 import io.hearth.bench.internal.ImageMeasurement;
 import io.hearth.bench.internal.JsonReport;
+import io.hearth.bench.internal.MachineLoad;
 import io.hearth.bench.internal.MarkdownReport;
 import io.hearth.bench.internal.Measurement;
 import io.hearth.bench.internal.PayloadMeasurement;
@@ -50,9 +51,9 @@ public final class Bench {
     /** Runs the bench; progress lines go to {@code progressOut}. Writes nothing: see {@link #write}. */
     public static BenchReport run(BenchConfig config, PrintStream progressOut) {
         var progress = new Progress(progressOut);
+        var load = MachineLoad.start();
         Map<String, Object> machine = new LinkedHashMap<>(HostFacts.machine());
-        machine.put("loadAverageAtStart", HostFacts.loadAverage());
-        progress.say("%s run on %s", config.mode(), machine);
+        progress.say("%s run on %s, load average %.2f", config.mode(), machine, load.loadAtStart());
         var rows = new ArrayList<Row>();
         var details = new LinkedHashMap<String, Object>();
         var errors = new ArrayList<String>();
@@ -74,9 +75,13 @@ public final class Bench {
                     rows.add(Row.skipped(section.title(), "(measurement failed)", Unit.MILLISECONDS, "—",
                             new Target.None(), "error: " + e.getMessage()));
                 }
+                load.sample();
             }
         }
-        machine.put("loadAverageAtEnd", HostFacts.loadAverage());
+        machine.putAll(load.finish()); // after the context closed: every process the bench started has ended
+        if (Boolean.TRUE.equals(machine.get("loadedMachine"))) {
+            progress.say("loaded machine: %s", machine.get("loadedBecause"));
+        }
         return new BenchReport(LocalDate.now(), config.mode(), machine, progress.elapsedSeconds(), rows, details, errors);
     }
 

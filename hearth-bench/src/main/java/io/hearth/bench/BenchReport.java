@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * @param date    the day it ran, which names the result files
  * @param mode    {@code full} or {@code smoke}
- * @param machine cores, memory, CPU, OS, Java, open-file limit, load average at start and end
+ * @param machine cores, memory, CPU, OS, kernel, Java, open-file limit; load average at start, end and highest, the
+ *                CPU other processes used, and whether that makes it a loaded machine (see {@code MachineLoad})
  * @param seconds how long the run took
  * @param rows    the table, in section order
  * @param details the raw figures behind the rows, per section
@@ -39,9 +40,15 @@ public record BenchReport(LocalDate date, String mode, Map<String, Object> machi
         return machine.get("loadAverageAtStart") instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
+    /** Whether other work loaded the machine (at start, or during the run); its figures are then noisier. */
+    public boolean loadedMachine() {
+        return Boolean.TRUE.equals(machine.get("loadedMachine"));
+    }
+
     /** The machine as the report's headline says it: {@code 2 cores, 24 GiB, <cpu>}. */
     public String machineLine() {
         return machine.get("cores") + " cores, " + machine.get("memoryGiB") + " GiB, " + machine.get("cpu") + ", "
-                + machine.get("os") + ", " + machine.get("java");
+                + machine.get("os") + ", " + machine.get("java")
+                + (loadedMachine() ? ", LOADED MACHINE" : "");
     }
 }

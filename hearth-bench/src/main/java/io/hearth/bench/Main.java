@@ -49,6 +49,9 @@ public final class Main {
         List<Path> written = Bench.write(report, config.outputDir());
         System.out.println();
         System.out.println("Hearth bench, " + report.date() + " (" + report.mode() + "), " + report.machineLine());
+        if (report.loadedMachine()) {
+            System.out.println("loaded machine: " + report.machine().get("loadedBecause") + "; these figures are noisier than a quiet run's");
+        }
         System.out.println();
         System.out.print(Bench.table(report));
         System.out.println();

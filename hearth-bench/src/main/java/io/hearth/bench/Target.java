@@ -87,6 +87,60 @@ public sealed interface Target {
         }
     }
 
+    /** Hearth at most {@code value} (in the row's unit), whatever the baseline: a cost ceiling. */
+    record AtMost(double value) implements Target {
+        public AtMost {
+            if (!(value > 0)) {
+                throw new IllegalArgumentException("value: " + value + " (expected: positive)");
+            }
+        }
+
+        @Override
+        public boolean met(double baseline, double hearth) {
+            return hearth <= value;
+        }
+
+        @Override
+        public String describe(Unit unit) {
+            return "≤ " + unit.format(value);
+        }
+
+        @Override
+        public double edgeRatio(double baseline) {
+            return baseline > 0 ? value / baseline : Double.NaN;
+        }
+    }
+
+    /**
+     * As many as {@code limit} allows, which this host puts at {@code value}: a goal set by the machine, not by a
+     * fixed number, such as open streams under the descriptor limit.
+     */
+    record AsManyAs(double value, String limit) implements Target {
+        public AsManyAs {
+            if (!(value > 0)) {
+                throw new IllegalArgumentException("value: " + value + " (expected: positive)");
+            }
+            if (limit == null || limit.isBlank()) {
+                throw new IllegalArgumentException("limit: " + limit + " (expected: what bounds the count)");
+            }
+        }
+
+        @Override
+        public boolean met(double baseline, double hearth) {
+            return hearth >= value;
+        }
+
+        @Override
+        public String describe(Unit unit) {
+            return "as many as " + limit + " allows (" + unit.format(value) + ")";
+        }
+
+        @Override
+        public double edgeRatio(double baseline) {
+            return baseline > 0 ? value / baseline : Double.NaN;
+        }
+    }
+
     /** Shown for context (the physical limit, a tail latency); no goal. */
     record None() implements Target {
         @Override

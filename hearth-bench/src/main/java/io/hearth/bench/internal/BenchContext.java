@@ -72,8 +72,9 @@ public final class BenchContext implements AutoCloseable {
     /** The main Hearth server, process isolation, started on first use. */
     public HearthNode hearth() {
         if (hearth == null) {
-            progress.say("starting Hearth (in-process, isolation process)");
             hearth = HearthNode.start("process", workDir.resolve("hearth-data"), http);
+            progress.say("Hearth started in its own process, pid %d, open-file limit %d: %s", hearth.pid(),
+                    hearth.openFileLimit(), hearth.commandLine());
         }
         return hearth;
     }

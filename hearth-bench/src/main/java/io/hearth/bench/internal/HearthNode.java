@@ -1,11 +1,6 @@
 package io.hearth.bench.internal;
 
-import io.hearth.control.ArtifactSettings;
 import io.hearth.control.ControlPlane;
-import io.hearth.image.RegistrySettings;
-import io.hearth.server.AuthSettings;
-import io.hearth.server.HearthServer;
-import io.hearth.server.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -30,9 +25,10 @@ import org.eclipse.jetty.http.HttpMethod;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A Hearth server running inside the bench's JVM (so its heap can be read), driven only through its HTTP APIs,
- * as a user would: runtimes are created with {@code PUT /runtimes/}, sessions opened by invoking, every request signed
- * with the run's root key ({@link BenchAuth}).
+ * A Hearth server in a process of its own ({@link HearthProcess}: started as {@code ./hearth server} starts it),
+ * driven only through its HTTP APIs, as a user would: runtimes are created with {@code PUT /runtimes/}, sessions
+ * opened by invoking, every request signed with the run's root key ({@link BenchAuth}). Its heap is read from that
+ * process ({@link #heapAfterFullGcBytes()}), never from the bench's own.
  */
 public final class HearthNode implements AutoCloseable {
     public static final String SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
@@ -40,20 +36,20 @@ public final class HearthNode implements AutoCloseable {
     private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    private final AutoCloseable server;
-    private final int port;
-    private final String isolation;
+    private final HearthProcess process;
+    private final boolean owned;
+    private final ProcessProbe probe;
     private final Path dataDir;
     private final HttpClient http;
     private final String base;
 
-    private HearthNode(AutoCloseable server, int port, String isolation, Path dataDir, HttpClient http) {
-        this.server = server;
-        this.port = port;
-        this.isolation = isolation;
+    private HearthNode(HearthProcess process, boolean owned, Path dataDir, HttpClient http) {
+        this.process = process;
+        this.owned = owned;
+        this.probe = new ProcessProbe(process.pid());
         this.dataDir = dataDir;
         this.http = http;
-        this.base = "http://" + Ports.hostPort(Ports.loopback(port));
+        this.base = "http://" + Ports.hostPort(Ports.loopback(process.port()));
     }
 
     /** Starts a server with {@code isolation} on a free loopback port, data under {@code dataDir}. */
@@ -63,32 +59,48 @@ public final class HearthNode implements AutoCloseable {
 
     /** The same, pulling images from {@code insecureRegistry} ({@code host:port}, plain HTTP on loopback) too. */
     public static HearthNode start(String isolation, Path dataDir, HttpClient http, Optional<String> insecureRegistry) {
-        var config = ServerConfig.defaults(dataDir).withPort(0).withIsolation(isolation)
-                .withQuotas(io.hearth.quota.QuotaSettings.UNLIMITED) // load beyond AgentCore's rates is the point
-                .withAuth(AuthSettings.DEFAULT.withRootKey(BenchAuth.rootKey()));
-        if (insecureRegistry.isPresent()) {
-            config = config.withArtifacts(ArtifactSettings.DEFAULT
-                    .withRegistries(RegistrySettings.defaults().withInsecure(insecureRegistry.get())));
-        }
-        HearthServer server = HearthServer.start(config);
-        return new HearthNode(server, server.port(), server.isolation(), dataDir, http);
+        List<String> extra = insecureRegistry.map(r -> List.of("--registry-insecure", r)).orElse(List.of());
+        Path logs = dataDir.resolveSibling(dataDir.getFileName() + "-process");
+        return new HearthNode(HearthProcess.start(dataDir, isolation, logs, List.of(), extra), true, dataDir, http);
     }
 
     /**
-     * A server running in another process on this machine, listening on loopback {@code port} with its data under
-     * {@code dataDir} and the run's root key ({@link BenchAuth#environment()}); closing the node leaves that process
-     * alone (its owner stops it).
+     * A node over a server its caller started and stops (the soak, which stops it itself to check how it ends);
+     * closing the node leaves that process alone.
      */
-    public static HearthNode attach(int port, String isolation, Path dataDir, HttpClient http) {
-        return new HearthNode(() -> {}, port, isolation, dataDir, http);
+    public static HearthNode attach(HearthProcess process, Path dataDir, HttpClient http) {
+        return new HearthNode(process, false, dataDir, http);
     }
 
     public InetSocketAddress address() {
-        return Ports.loopback(port);
+        return Ports.loopback(process.port());
     }
 
     public String isolation() {
-        return isolation;
+        return process.isolation();
+    }
+
+    /** The server's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The server's soft limit on open files, as it runs (raised as far as the host allows); -1 when unreadable. */
+    public long openFileLimit() {
+        return process.openFileLimit();
+    }
+
+    /** How the server was started, for reports: the launcher's JVM flags and the CLI's {@code server} command. */
+    public String commandLine() {
+        return process.commandLine();
+    }
+
+    /**
+     * The heap the server retains now: its JVM is made to run a full collection, then asked what is still in use.
+     * Each call stops the server's world for that collection: keep it off throughput runs.
+     */
+    public long heapAfterFullGcBytes() {
+        return probe.heapAfterFullGcBytes();
     }
 
     /** A session id AgentCore accepts (33+ characters), unique to this run. */
@@ -233,10 +245,9 @@ public final class HearthNode implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot stop Hearth on port " + port + ": " + e.getMessage(), e);
+        probe.close();
+        if (owned) {
+            process.close();
         }
     }
 }

@@ -70,9 +70,19 @@ public final class HostFacts {
         machine.put("memoryGiB", Math.round(totalMemory() / (double) (1L << 30)));
         machine.put("cpu", cpuModel());
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("kernel", kernel());
         machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         machine.put("openFileLimit", openFileLimit());
         return machine;
+    }
+
+    /** The running kernel's release, from /proc/sys/kernel/osrelease. */
+    private static String kernel() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (IOException e) {
+            return System.getProperty("os.version");
+        }
     }
 
     private static String cpuModel() {

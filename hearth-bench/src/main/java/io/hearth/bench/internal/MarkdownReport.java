@@ -27,19 +27,28 @@ public final class MarkdownReport {
         return out.toString();
     }
 
+    private static double number(BenchReport report, String key) {
+        return report.machine().get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
     public static String document(BenchReport report) {
         long met = report.rows().stream().filter(r -> r.verdict() == Verdict.MET).count();
         long missed = report.rows().stream().filter(r -> r.verdict() == Verdict.MISSED).count();
         long skipped = report.rows().stream().filter(r -> r.verdict() == Verdict.SKIPPED).count();
         var out = new StringBuilder();
         out.append("# Hearth bench, ").append(report.date()).append(report.mode().equals("smoke") ? " (smoke run)" : "").append("\n\n");
-        out.append("Machine: ").append(report.machineLine()).append(".  \n");
+        out.append("Machine: ").append(report.machineLine()).append(", kernel ").append(report.machine().get("kernel"))
+                .append(".  \n");
         out.append(String.format(Locale.ROOT, "Run: `./hearth bench%s`, %.0f s. Targets met: %d, missed: %d, skipped: %d.%n%n",
                 report.mode().equals("smoke") ? " --smoke" : "", report.seconds(), met, missed, skipped));
-        out.append(String.format(Locale.ROOT, "Load average (1 min): %.1f at start, %.1f at end%s%n%n",
-                report.loadAtStart(), report.machine().get("loadAverageAtEnd"),
-                report.loadAtStart() > ((Number) report.machine().get("cores")).doubleValue()
-                        ? ": other work shared the machine during this run, so its figures are noisier than a quiet run's." : "."));
+        out.append(String.format(Locale.ROOT, "Load average (1 min): %.1f at start, %.1f at end, %.1f at most; other"
+                        + " processes used %.2f cores on average during the run.%n%n",
+                report.loadAtStart(), number(report, "loadAverageAtEnd"), number(report, "loadAverageMax"),
+                number(report, "otherProcessesCores")));
+        if (report.loadedMachine()) {
+            out.append("**Loaded machine**: ").append(report.machine().get("loadedBecause"))
+                    .append(". Other work shared the machine, so these figures are noisier than a quiet run's.\n\n");
+        }
         out.append("Every ratio is Hearth / a baseline measured in the same run on the same machine. ")
                 .append("Targets are goals: a missed one is reported here, not hidden.\n\n");
         out.append(table(report));

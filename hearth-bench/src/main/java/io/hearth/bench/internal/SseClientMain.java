@@ -18,8 +18,8 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The SSE client, run as its own process: thousands of open streams cost a file descriptor each, and in the bench's
- * JVM they would share one open-file limit with Hearth's two per stream. Reads an {@link SseSpec} as JSON (first
+ * The SSE client, run as its own process: thousands of open streams cost a file descriptor each, counted against a
+ * limit of its own, apart from the bench's and Hearth's (two per stream). Reads an {@link SseSpec} as JSON (first
  * argument), prints one {@link SseOutcome} as JSON on stdout, progress on stderr.
  */
 public final class SseClientMain {

@@ -15,14 +15,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Open SSE streams held at once: the agent sends an event every couple of seconds, the client (its own process)
- * opens as many streams as it can up to the target and holds them. Baseline: the same streams straight to the
- * bare agents. Hearth holds two descriptors per stream (caller and agent side), so the attempt is capped by this
- * process's open-file limit, and the row says so when that cap bites.
+ * opens as many streams as the host's descriptor limits allow ({@link StreamBudget}) and holds them. Baseline: the
+ * same streams straight to the bare agents.
+ *
+ * <p>Hearth holds two descriptors per stream, the caller's socket and its connection to the agent. One would need
+ * streams to share agent connections, and agents speak HTTP/1.1: a connection carries one response at a time, and an
+ * SSE response lasts as long as the stream, so every open stream holds a connection of its own to its agent.
  */
 public final class SseMeasurement implements Measurement {
-    /** Descriptors the bench's JVM needs besides the streams: jars, the agents' pipes, Hearth's store and logs. */
-    private static final long RESERVED_DESCRIPTORS = 1_500;
-
     @Override
     public Section section() {
         return Section.SSE_STREAMS;
@@ -32,12 +32,11 @@ public final class SseMeasurement implements Measurement {
     public SectionResult run(BenchContext context) throws IOException, InterruptedException {
         var config = context.config();
         ProxyRig rig = context.rig();
-        long limit = HostFacts.openFileLimit();
-        int fdCap = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (limit - RESERVED_DESCRIPTORS) / 2));
-        int attempt = Math.min(config.sseTarget(), fdCap);
-        String capNote = attempt < config.sseTarget()
-                ? String.format("attempted %,d: RLIMIT_NOFILE is %,d here and Hearth holds 2 descriptors per stream", attempt, limit)
-                : "";
+        StreamBudget budget = StreamBudget.forHearth(rig.hearth());
+        // A smoke run only checks the path; a full one goes as far as the limits allow.
+        int attempt = config.smoke() ? Math.min(config.sseTarget(), budget.streams()) : budget.streams();
+        context.progress().say("SSE: the limits allow %,d streams, bounded by %s (Hearth pid %d; client limit %,d; %,d ports)",
+                budget.streams(), budget.boundBy(), budget.hearthPid(), budget.clientLimit(), budget.ports());
         int intervalMs = config.smoke() ? 200 : 2_000;
         int openSeconds = (int) Math.max(1, config.sseOpenBudget().toSeconds());
         int holdSeconds = (int) Math.max(1, config.sseHold().toSeconds());
@@ -61,13 +60,20 @@ public final class SseMeasurement implements Measurement {
                 hearth.openSeconds(), hearth.held(), hearth.failed(), hearth.firstFailure());
         rig.awaitQuiet(Duration.ofSeconds(30));
 
-        String note = Notes.join(capNote, String.format("%d agent processes; opened in %.1f s (direct %.1f s)", rig.size(),
-                hearth.openSeconds(), baseline.openSeconds()),
+        String note = Notes.join(attempt < budget.streams()
+                        ? String.format("attempted %,d (smoke run); the limits allow %,d, bounded by %s", attempt, budget.streams(), budget.boundBy())
+                        : String.format("attempted %,d: bounded by %s", attempt, budget.boundBy()),
+                "Hearth holds 2 descriptors per stream (caller + agent connection): HTTP/1.1 agents serve one response per"
+                        + " connection, so streams cannot share agent connections",
+                String.format("%d agent processes; opened in %.1f s (direct %.1f s)", rig.size(), hearth.openSeconds(),
+                        baseline.openSeconds()),
                 hearth.firstFailure().isEmpty() ? "" : "first Hearth failure: " + hearth.firstFailure());
+        Target target = config.smoke() ? new Target.AtLeast(attempt)
+                : new Target.AsManyAs(attempt, budget.descriptorBound() ? "the host's descriptor limit" : "the loopback port range");
         var rows = List.of(Row.measured(Section.SSE_STREAMS.title(), "concurrent SSE streams held", Unit.STREAMS, "direct",
-                baseline.held(), hearth.held(), new Target.AtLeast(config.sseTarget()), note));
+                baseline.held(), hearth.held(), target, note));
         var details = new LinkedHashMap<String, Object>();
-        details.put("openFileLimit", limit);
+        details.put("limits", budget);
         details.put("attempted", attempt);
         details.put("eventIntervalMs", intervalMs);
         details.put("direct", baseline);

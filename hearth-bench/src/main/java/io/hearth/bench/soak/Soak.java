@@ -3,7 +3,9 @@ package io.hearth.bench.soak;
 import io.hearth.api.FileTrees;
 import io.hearth.bench.internal.DeployedRuntime;
 import io.hearth.bench.internal.HearthNode;
+import io.hearth.bench.internal.HearthProcess;
 import io.hearth.bench.internal.HostFacts;
+import io.hearth.bench.internal.ProcessProbe;
 import io.hearth.bench.internal.Progress;
 import io.hearth.bench.internal.Readiness;
 import java.io.IOException;
@@ -30,6 +32,12 @@ public final class Soak {
     static final double ERROR_BUDGET = 0.001;
     private static final long SETTLE_MILLIS = 20_000;
 
+    /**
+     * A fixed heap ceiling on top of the launcher's flags (its collector included): heap growth then shows against the
+     * same ceiling on every machine.
+     */
+    private static final List<String> HEAP_CEILING = List.of("-Xmx512m");
+
     private Soak() {}
 
     public static SoakReport run(SoakConfig config, PrintStream progressOut) {
@@ -47,9 +55,9 @@ public final class Soak {
         try {
             Path agent = stageAgent(config.repoRoot(), work.resolve("agent"));
             progress.say("starting Hearth in its own JVM (isolation %s, data in %s)", config.isolation(), dataDir);
-            hearth = HearthProcess.start(dataDir, config.isolation(), work.resolve("logs"));
+            hearth = HearthProcess.start(dataDir, config.isolation(), work.resolve("logs"), HEAP_CEILING, List.of());
             progress.say("Hearth pid %d listening on 127.0.0.1:%d (isolation %s)", hearth.pid(), hearth.port(), hearth.isolation());
-            var node = HearthNode.attach(hearth.port(), hearth.isolation(), dataDir, http);
+            var node = HearthNode.attach(hearth, dataDir, http);
             DeployedRuntime runtime = node.deploy("soak", agent, "PYTHON_3_12", List.of(AGENT_ENTRY), Map.of());
             progress.say("deployed %s (%s); load %d invokes/s on %d connections over %d sessions, a session replaced every %d ms,"
                     + " an agent crash every %d ms, for %d s (warm-up %d s, a sample every %d ms)",
@@ -70,7 +78,7 @@ public final class Soak {
 
     private static SoakReport soak(SoakConfig config, Progress progress, HearthProcess hearth, HearthNode node,
             DeployedRuntime runtime, Path dataDir, Path work) {
-        var probe = new ProcessProbe(hearth.pid(), hearth.gcLog());
+        var probe = new ProcessProbe(hearth.pid());
         var traffic = new SoakTraffic(config, node, runtime);
         var samples = new ArrayList<SoakSample>();
         var checks = new ArrayList<SoakCheck>();
@@ -133,6 +141,7 @@ public final class Soak {
             checks.add(drained(node, runtime, probe));
         }
         var agents = ProcessHandle.of(hearth.pid()).map(h -> h.descendants().toList()).orElse(List.of());
+        probe.close();
         HearthProcess.Stop stop = hearth.stop();
         progress.say("Hearth %s after SIGTERM in %.1f s (exit %d)", stop.clean() ? "exited" : "was killed", stop.seconds(), stop.exitCode());
         checks.add(new SoakCheck("Hearth stops on SIGTERM", String.format(java.util.Locale.ROOT, "%s in %.1f s, exit %d",
