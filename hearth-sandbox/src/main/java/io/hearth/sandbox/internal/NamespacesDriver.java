@@ -110,7 +110,10 @@ public final class NamespacesDriver extends IsolatedDriver {
         String gid = Long.toString(insideId(init, "gid_map", sandbox.uid()));
         var argv = new ArrayList<>(List.of(
                 "/usr/bin/setpriv", "--clear-groups", "--no-new-privs", "--",
-                // A session of its own on the host: nothing of the program shares the JVM's process group.
+                // Signals at their defaults (a JVM started in the background of a script ignores SIGINT, and the
+                // program would inherit that), then a session of its own on the host: nothing of the program shares
+                // the JVM's process group.
+                "/usr/bin/env", "--default-signal",
                 "/usr/bin/setsid", "--",
                 "/usr/bin/nsenter", "--target", Long.toString(init),
                 "--user", "--mount", "--pid", "--net", "--ipc", "--uts", "--cgroup",

@@ -283,7 +283,10 @@ public final class ProcessDriver implements SandboxDriver {
             }
             var env = new HashMap<>(environment);
             env.putAll(spec.environment());
-            var argv = new ArrayList<>(spec.terminal().isPresent()
+            // Signals at their defaults: a JVM started in the background of a script ignores SIGINT and SIGQUIT, and
+            // programs inherit that, so Ctrl-C in a shell would reach nothing.
+            var argv = new ArrayList<>(List.of("/usr/bin/env", "--default-signal"));
+            argv.addAll(spec.terminal().isPresent()
                     ? List.of("/usr/bin/setsid", "--ctty", "--") : List.of("/usr/bin/setsid", "--"));
             argv.addAll(spec.command());
             Optional<Pty> terminal = spec.terminal().map(Pty::onHost);
