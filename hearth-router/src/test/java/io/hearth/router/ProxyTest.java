@@ -2,12 +2,10 @@ package io.hearth.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hearth.api.ApiException;
 import io.hearth.api.AwsIdentity;
 import io.hearth.deployment.Deployment;
 import io.hearth.deployment.HearthTags;
 import io.hearth.deployment.ServerProtocol;
-import io.hearth.deployment.DeploymentListener;
 import io.hearth.deployment.Deployments;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxDrivers;
@@ -89,23 +87,7 @@ class ProxyTest {
         var deployment = new Deployment(RUNTIME_ID, IDENTITY.runtimeArn(RUNTIME_ID), "echo", "DEFAULT", "1", code,
                 List.of("/usr/bin/python3", "agent.py"), Map.of(), Duration.ofMinutes(5), Duration.ofHours(1),
                 Set.of("X-Allowed"), ServerProtocol.HTTP, false, HearthTags.parse(Map.of()));
-        Deployments deployments = new Deployments() {
-            @Override
-            public Deployment resolve(String runtimeId, String qualifier) {
-                if (!runtimeId.equals(RUNTIME_ID) || !qualifier.equals("DEFAULT")) {
-                    throw ApiException.notFound("no " + runtimeId + " " + qualifier);
-                }
-                return deployment;
-            }
-
-            @Override
-            public List<Deployment> serving() {
-                return List.of(deployment);
-            }
-
-            @Override
-            public void addListener(DeploymentListener listener) {}
-        };
+        Deployments deployments = new OneDeployment(RUNTIME_ID, deployment, false);
         driver = SandboxDrivers.open("process", data.resolve("sandboxes"));
         agentClient = new org.eclipse.jetty.client.HttpClient();
         agentClient.setUserAgentField(null);

@@ -136,17 +136,7 @@ public final class ColdStartMeasurement implements Measurement {
         }
         DeployedRuntime tagged = main.deploy("cold_" + driver, code, "PYTHON_3_12", List.of(AgentArtifacts.PYTHON_ENTRY),
                 Map.of(ISOLATION_TAG, driver));
-        String session = HearthNode.newSessionId();
-        String isolation = "?";
-        try {
-            Readiness.hearthFirstByte(main.address(), HearthNode.invocationPath(tagged), HearthNode.SESSION_HEADER, session);
-            isolation = main.sessions(tagged, true).stream()
-                    .filter(s -> s.path("sessionId").asString().equals(session))
-                    .map(s -> s.path("isolation").asString("?")).findFirst().orElse("?");
-            main.stopSession(tagged, session);
-        } catch (IOException | RuntimeException e) {
-            // a server that refuses the tag: fall through to a server of its own
-        }
+        String isolation = main.isolationOfNewSession(tagged);
         if (isolation.equals(driver)) {
             return new Placement(main, tagged, false, "runtime tag " + ISOLATION_TAG + "=" + driver);
         }

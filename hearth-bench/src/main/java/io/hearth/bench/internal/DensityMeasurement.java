@@ -331,17 +331,7 @@ public final class DensityMeasurement implements Measurement {
                     "Hearth: main server");
         }
         DeployedRuntime tagged = main.deploy("density_" + driver, code, "PYTHON_3_12", entry, Map.of(ISOLATION_TAG, driver));
-        String session = HearthNode.newSessionId();
-        String isolation = "?";
-        try {
-            Readiness.hearthFirstByte(main.address(), HearthNode.invocationPath(tagged), HearthNode.SESSION_HEADER, session);
-            isolation = main.sessions(tagged, true).stream()
-                    .filter(s -> s.path("sessionId").asString().equals(session))
-                    .map(s -> s.path("isolation").asString("?")).findFirst().orElse("?");
-            main.stopSession(tagged, session);
-        } catch (IOException | RuntimeException e) {
-            // a server that refuses the tag: fall through to a server of its own
-        }
+        String isolation = main.isolationOfNewSession(tagged);
         if (isolation.equals(driver)) {
             return new Placement(main, tagged, false, "Hearth: main server, runtime tag " + ISOLATION_TAG + "=" + driver);
         }

@@ -196,6 +196,24 @@ public final class HearthNode implements AutoCloseable {
         expect(send(HttpMethod.DELETE, "/runtimes/" + runtime.id() + "/", null, Map.of(), timeout), 200, 202, 204);
     }
 
+    /**
+     * The isolation driver a new session of {@code runtime} ran under, its session stopped again; "?" when none
+     * could be opened (a server that refuses the runtime's isolation tag, say).
+     */
+    public String isolationOfNewSession(DeployedRuntime runtime) {
+        String session = newSessionId();
+        try {
+            Readiness.hearthFirstByte(address(), invocationPath(runtime), SESSION_HEADER, session);
+            String isolation = sessions(runtime, true).stream()
+                    .filter(s -> s.path("sessionId").asString().equals(session))
+                    .map(s -> s.path("isolation").asString("?")).findFirst().orElse("?");
+            stopSession(runtime, session);
+            return isolation;
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     /** Sessions of a runtime from {@code /hearth/v1/sessions}; live ones only when {@code liveOnly}. */
     public List<JsonNode> sessions(DeployedRuntime runtime, boolean liveOnly) {
         String query = "?runtimeId=" + runtime.id() + (liveOnly ? "&state=live" : "");

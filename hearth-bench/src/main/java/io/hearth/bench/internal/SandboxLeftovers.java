@@ -1,13 +1,8 @@
 package io.hearth.bench.internal;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Sandbox processes the density run started that are still there after its teardown: the idle agent, bubblewrap or
@@ -31,40 +26,6 @@ final class SandboxLeftovers {
     }
 
     static List<String> find(Path workDir) {
-        String needle = workDir.toAbsolutePath().toString();
-        long self = ProcessHandle.current().pid();
-        var found = new ArrayList<String>();
-        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            for (Path proc : entries.toList()) {
-                String name = proc.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == self) {
-                    continue;
-                }
-                String command = text(proc.resolve("cmdline"));
-                boolean sandbox = SANDBOX_WORDS.stream().anyMatch(command::contains);
-                if (sandbox && (command.contains(needle) || cwd(proc).startsWith(needle))) {
-                    found.add(name + " " + command.strip());
-                }
-            }
-        } catch (IOException e) {
-            found.add("cannot list /proc: " + e.getMessage());
-        }
-        return found;
-    }
-
-    private static String text(Path file) {
-        try {
-            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).replace('\0', ' ');
-        } catch (IOException | RuntimeException e) {
-            return ""; // gone meanwhile, or a kernel thread
-        }
-    }
-
-    private static String cwd(Path proc) {
-        try {
-            return Files.readSymbolicLink(proc.resolve("cwd")).toString();
-        } catch (IOException | RuntimeException e) {
-            return "";
-        }
+        return HostProcesses.referring(workDir, command -> SANDBOX_WORDS.stream().anyMatch(command::contains), false);
     }
 }
