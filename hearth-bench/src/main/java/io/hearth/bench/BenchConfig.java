@@ -16,7 +16,8 @@ import java.util.Set;
  * @param repoRoot             the repository: agents and examples are found under it
  * @param outputDir            where {@code <date>.md}, {@code .json} and {@code .png} are written
  * @param sections             which measurements run
- * @param warmup               load before each target's first measured run, so JITs and pools settle
+ * @param warmup               load before each target's first measured run, so JITs and pools settle (15 s: a
+ *                             fresh Hearth JVM is still compiling its hot paths after 2 s, and users' servers run warm)
  * @param measure              length of one measured load run
  * @param concurrencies        closed-loop connection counts for warm invokes
  * @param proxySessions        agent processes behind each warm target (Hearth sessions, bare agents, nginx upstreams)
@@ -96,7 +97,7 @@ public record BenchConfig(
     /** The real run: targets at their full sizes, about eight minutes on two cores. */
     public static BenchConfig full(Path repoRoot, Path outputDir) {
         return new BenchConfig(false, repoRoot, outputDir, EnumSet.allOf(Section.class),
-                Duration.ofSeconds(2), Duration.ofSeconds(5), List.of(1, 16, 64), 4,
+                Duration.ofSeconds(15), Duration.ofSeconds(5), List.of(1, 16, 64), 4,
                 15, 30, 100_000_000L, 3,
                 1_000, 4L << 30, Duration.ofSeconds(110),
                 10_000, Duration.ofSeconds(40), Duration.ofSeconds(4));
