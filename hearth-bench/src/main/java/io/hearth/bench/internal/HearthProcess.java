@@ -121,12 +121,28 @@ public final class HearthProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** The command line the server runs with, the class path shortened: for reports. */
+    /**
+     * The command line the server runs with, for reports: the class path and the scratch data directory shortened,
+     * the JDK and Hearth's home named as variables, so a committed report holds no path of the machine it ran on.
+     */
     public String commandLine() {
+        String javaHome = System.getProperty("java.home");
+        String hearthHome = System.getProperty("hearth.home", "");
         var shown = new ArrayList<String>();
         for (int i = 0; i < command.size(); i++) {
             String arg = command.get(i);
-            shown.add(i > 0 && command.get(i - 1).equals("-cp") ? "<bench class path>" : arg);
+            String previous = i > 0 ? command.get(i - 1) : "";
+            if (previous.equals("-cp")) {
+                arg = "<bench class path>";
+            } else if (previous.equals("--data-dir")) {
+                arg = "<scratch data dir>";
+            } else {
+                arg = arg.replace(javaHome, "$JAVA_HOME");
+                if (!hearthHome.isEmpty()) {
+                    arg = arg.replace(hearthHome, "$HEARTH_HOME");
+                }
+            }
+            shown.add(arg);
         }
         return String.join(" ", shown);
     }
