@@ -31,11 +31,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
         version = "hearth 0.1.0",
         description = "A self-hosted runtime for AI agents, wire-compatible with Amazon Bedrock AgentCore Runtime.",
         subcommands = {ServerCommand.class, UpCommand.class, DeployCommand.class, PoolCommand.class, KeysCommand.class, QuotasCommand.class,
+                RuntimesCommand.class, InvokeCommand.class, SessionsCommand.class, LogsCommand.class, TracesCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "The ./hearth launcher also runs: setup [up|server|test] (host packages, as root), test, bench."})
 public final class Main implements Runnable {
     static final int PROBLEM = 1;
     static final int USAGE = 2;
+    /** What the user named (a runtime, a session) does not exist. */
+    static final int NOT_FOUND = 3;
 
     @Spec
     CommandSpec spec;
@@ -72,6 +75,10 @@ public final class Main implements Runnable {
     }
 
     private static int failed(Exception e, CommandLine command, ParseResult parsed) {
+        if (e instanceof CliNotFound) {
+            System.err.println("hearth: " + e.getMessage());
+            return NOT_FOUND;
+        }
         if (e instanceof CliProblem || e instanceof HearthClient.HearthClientException) {
             System.err.println("hearth: " + e.getMessage());
             return PROBLEM;

@@ -11,8 +11,10 @@ import io.hearth.router.websocket.WebSocketSettings;
 import io.hearth.auth.AccessKey;
 import io.hearth.identity.RoleCredentialSources;
 import io.hearth.router.ResumableStreamSettings;
+import io.hearth.launcher.AgentLogSettings;
 import io.hearth.server.AuthSettings;
 import io.hearth.server.ServerConfig;
+import io.hearth.session.HibernationPolicy;
 import io.hearth.session.SessionSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -64,6 +66,43 @@ public final class ServerOptions {
 
     @Option(names = "--ping-interval-ms", defaultValue = "2000", description = "How often live agents are pinged. Default: ${DEFAULT-VALUE}.")
     long pingIntervalMillis;
+
+    @Option(names = "--hibernation-retention", defaultValue = "604800",
+            description = {"Seconds a hibernated session is kept before it is deleted, unless its runtime's",
+                    "hearth:hibernation:retentionSeconds tag says otherwise. Default: ${DEFAULT-VALUE} (7 days)."})
+    long hibernationRetentionSeconds;
+
+    @Option(names = "--session-max-age", defaultValue = "2592000",
+            description = {"Seconds a hibernating session may live from its first start, across hibernations, unless",
+                    "its runtime's hearth:session:maxAgeSeconds tag says otherwise. Default: ${DEFAULT-VALUE} (30 days)."})
+    long sessionMaxAgeSeconds;
+
+    @Option(names = "--hibernated-per-tenant", defaultValue = "100",
+            description = "Hibernated sessions one tenant may hold; past it idle sessions end. Default: ${DEFAULT-VALUE}.")
+    int hibernatedPerTenant;
+
+    @Option(names = "--hibernated-mib-per-tenant", defaultValue = "20480",
+            description = "MiB of hibernated sessions one tenant may hold. Default: ${DEFAULT-VALUE}.")
+    long hibernatedMibPerTenant;
+
+    @Option(names = "--session-storage-expiry", defaultValue = "1209600",
+            description = {"Seconds a session's sessionStorage is kept unused before it is deleted.",
+                    "Default: ${DEFAULT-VALUE} (14 days, as AgentCore)."})
+    long sessionStorageExpirySeconds;
+
+    @Option(names = "--agent-log-max-bytes", defaultValue = "10485760",
+            description = {"Size at which a sandbox's agent log is rotated into <log>.1 (so it keeps at most about twice",
+                    "this). Default: ${DEFAULT-VALUE} (10 MiB). See docs/sessions-logs.md."})
+    long agentLogMaxBytes;
+
+    @Option(names = "--agent-log-retention", defaultValue = "86400",
+            description = "Seconds an ended session's agent log is kept. Default: ${DEFAULT-VALUE} (24 h).")
+    long agentLogRetentionSeconds;
+
+    @Option(names = "--snapshot-templates", defaultValue = "true", arity = "1",
+            description = {"Whether new gVisor sessions start from a snapshot of their version's initialised agent",
+                    "(runtimes opt out with the hearth:snapshotTemplate=false tag). Default: ${DEFAULT-VALUE}."})
+    boolean snapshotTemplates;
 
     @Option(names = "--readiness-timeout", defaultValue = "60", description = "Seconds a new agent may take to answer /ping. Default: ${DEFAULT-VALUE}.")
     long readinessSeconds;
@@ -141,6 +180,12 @@ public final class ServerOptions {
             description = {"Where callers reach this server, when not at its bind address (behind a proxy or a load",
                     "balancer): agents are told their invocation URL under it (AGENTCORE_RUNTIME_URL, A2A cards)."})
     java.net.URI publicUrl;
+
+    @Option(names = "--otlp-endpoint", paramLabel = "URL",
+            description = {"OTLP/HTTP collector (e.g. http://127.0.0.1:4318) invocation traces are exported to, at its",
+                    "/v1/traces (protobuf; OTEL_EXPORTER_OTLP_PROTOCOL=http/json for JSON); default: $OTEL_EXPORTER_OTLP_ENDPOINT,",
+                    "else none. See docs/tracing.md."})
+    java.net.URI otlpEndpoint;
 
     @Option(names = "--stream-resume-bytes", defaultValue = "1048576",
             description = {"Bytes of each SSE answer's latest events held for a caller that reattaches with Last-Event-ID;",
@@ -237,7 +282,11 @@ public final class ServerOptions {
         Path data = dataDir != null ? dataDir : defaultDataDir();
         var sessions = SessionSettings.DEFAULT
                 .withPingInterval(Duration.ofMillis(pingIntervalMillis))
-                .withReadinessTimeout(Duration.ofSeconds(readinessSeconds));
+                .withReadinessTimeout(Duration.ofSeconds(readinessSeconds))
+                .withHibernation(new HibernationPolicy(Duration.ofSeconds(hibernationRetentionSeconds),
+                        Duration.ofSeconds(sessionMaxAgeSeconds), Duration.ofSeconds(sessionStorageExpirySeconds),
+                        HibernationPolicy.DEFAULT.storageBytes(), hibernatedPerTenant, hibernatedMibPerTenant << 20,
+                        snapshotTemplates));
         return ServerConfig.defaults(data)
                 .withPort(port)
                 .withBind(bind)
@@ -254,7 +303,30 @@ public final class ServerOptions {
                 .withRoleCredentials(roleCredentials == null ? RoleCredentialSources.NONE : RoleCredentialSources.load(roleCredentials))
                 .withResumableStreams(resumableStreams())
                 .withArtifacts(artifacts())
-                .withPublicUrl(java.util.Optional.ofNullable(publicUrl));
+                .withAgentLogs(agentLogs())
+                .withPublicUrl(java.util.Optional.ofNullable(publicUrl))
+                .withTracing(tracing());
+    }
+
+    AgentLogSettings agentLogs() {
+        if (agentLogMaxBytes < 1024) {
+            throw new IllegalArgumentException("--agent-log-max-bytes: " + agentLogMaxBytes + " (expected: at least 1024)");
+        }
+        if (agentLogRetentionSeconds < 0) {
+            throw new IllegalArgumentException("--agent-log-retention: " + agentLogRetentionSeconds + " (expected: 0 or more seconds)");
+        }
+        return AgentLogSettings.DEFAULT.withMaxFileBytes(agentLogMaxBytes)
+                .withRetention(Duration.ofSeconds(agentLogRetentionSeconds));
+    }
+
+    /** {@code --otlp-endpoint} wins over the standard OpenTelemetry variables. */
+    io.hearth.router.tracing.TracingSettings tracing() {
+        var settings = io.hearth.router.tracing.TracingSettings.fromEnvironment(System.getenv());
+        try {
+            return otlpEndpoint == null ? settings : settings.withOtlpEndpoint(otlpEndpoint);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--otlp-endpoint " + otlpEndpoint + " (expected: an http or https URL)", e);
+        }
     }
 
     /** @throws IllegalArgumentException naming the option and what it takes */

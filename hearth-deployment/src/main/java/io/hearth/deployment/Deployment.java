@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
  *                               {@code jwtAuthorized}; the data plane builds the runtime's authorizer from it
  * @param image                  the container image the version runs on ({@code code} is then its root filesystem
  *                               and {@code command} its ENTRYPOINT and CMD), or empty for a code artifact
+ * @param sessionStorage         the mount path of the runtime's {@code sessionStorage}, when it has one
  */
 public record Deployment(
         String runtimeId,
@@ -51,7 +52,8 @@ public record Deployment(
         HearthTags settings,
         AgentIdentity identity,
         Optional<String> jwtAuthorizer,
-        Optional<DeployedImage> image) {
+        Optional<DeployedImage> image,
+        Optional<String> sessionStorage) {
 
     public Deployment {
         requireNonNull(runtimeId, "runtimeId");
@@ -70,10 +72,20 @@ public record Deployment(
         requireNonNull(identity, "identity");
         requireNonNull(jwtAuthorizer, "jwtAuthorizer");
         requireNonNull(image, "image");
+        requireNonNull(sessionStorage, "sessionStorage");
         if (jwtAuthorizer.isPresent() != jwtAuthorized) {
             throw new IllegalArgumentException("jwtAuthorizer: " + (jwtAuthorizer.isPresent() ? "present" : "absent")
                     + " (expected: present exactly when jwtAuthorized, here " + jwtAuthorized + ")");
         }
+    }
+
+    /** A deployment without session storage. */
+    public Deployment(String runtimeId, String runtimeArn, String runtimeName, String endpointName, String version, Path code,
+            List<String> command, Map<String, String> environment, Duration idleTimeout, Duration maxLifetime,
+            Set<String> forwardedHeaders, ServerProtocol serverProtocol, boolean jwtAuthorized, HearthTags settings,
+            AgentIdentity identity, Optional<String> jwtAuthorizer, Optional<DeployedImage> image) {
+        this(runtimeId, runtimeArn, runtimeName, endpointName, version, code, command, environment, idleTimeout, maxLifetime,
+                forwardedHeaders, serverProtocol, jwtAuthorized, settings, identity, jwtAuthorizer, image, Optional.empty());
     }
 
     /** A deployment of a code artifact. */

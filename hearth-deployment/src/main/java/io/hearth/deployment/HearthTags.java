@@ -10,6 +10,7 @@ import java.util.Set;
 /**
  * Hearth's own settings carried in runtime tags ({@code hearth:*}), so AWS SDK users reach them without another API.
  * Parsed and checked once, at CreateAgentRuntime, so a bad value is refused there rather than at the first session.
+ * Session budgets ({@code hearth:budget:*}) are read by {@link SessionBudgets}.
  */
 public record HearthTags(
         Optional<String> isolation,
@@ -25,7 +26,13 @@ public record HearthTags(
         OptionalInt quotaInvocationsPerSecond,
         OptionalInt quotaInvocationBurst,
         OptionalInt quotaNewSessionsPerMinute,
-        OptionalInt quotaNewSessionBurst) {
+        OptionalInt quotaNewSessionBurst,
+        java.util.Set<String> hibernate,
+        OptionalLong hibernationRetentionSeconds,
+        OptionalLong sessionMaxAgeSeconds,
+        OptionalLong sessionStorageMiB,
+        SessionBudgets budgets,
+        Optional<Boolean> snapshotTemplate) {
 
     public static final String ISOLATION = "hearth:isolation";
     public static final String VCPUS = "hearth:vcpus";
@@ -43,10 +50,27 @@ public record HearthTags(
     /** Per-endpoint new-session rate and burst for this runtime, in place of the server's. */
     public static final String QUOTA_NEW_SESSIONS_PER_MINUTE = "hearth:quota:newSessionsPerMinute";
     public static final String QUOTA_NEW_SESSION_BURST = "hearth:quota:newSessionBurst";
+    /**
+     * Idle sessions hibernate (memory and files saved, compute freed) instead of ending: {@code true}, {@code false},
+     * or the names of the endpoints whose sessions do, separated by spaces.
+     */
+    public static final String HIBERNATE = "hearth:hibernate";
+    /** How long a hibernated session is kept before it is deleted. */
+    public static final String HIBERNATION_RETENTION = "hearth:hibernation:retentionSeconds";
+    /** The ceiling on a hibernating session's age, from its first start, however little compute it used. */
+    public static final String SESSION_MAX_AGE = "hearth:session:maxAgeSeconds";
+    /**
+     * {@code false}: new sessions of this runtime start its agent afresh rather than from a post-initialisation snapshot
+     * (gVisor), for agents that must not share the state they built before their first request.
+     */
+    public static final String SNAPSHOT_TEMPLATE = "hearth:snapshotTemplate";
+    /** The size bound of a session's {@code sessionStorage}. */
+    public static final String SESSION_STORAGE_MIB = "hearth:sessionStorageMiB";
 
     private static final Set<String> KNOWN = Set.of(ISOLATION, VCPUS, MEMORY_MIB, PIDS, WORKSPACE_MIB, NETWORK,
             POOL_MIN_IDLE, POOL_MAX_IDLE, POOL_MAX_IDLE_AGE, POOL_PREDICTIVE, QUOTA_INVOCATIONS_PER_SECOND,
-            QUOTA_INVOCATION_BURST, QUOTA_NEW_SESSIONS_PER_MINUTE, QUOTA_NEW_SESSION_BURST);
+            QUOTA_INVOCATION_BURST, QUOTA_NEW_SESSIONS_PER_MINUTE, QUOTA_NEW_SESSION_BURST, HIBERNATE,
+            HIBERNATION_RETENTION, SESSION_MAX_AGE, SESSION_STORAGE_MIB, SNAPSHOT_TEMPLATE);
     private static final Set<String> DRIVERS = Set.of("process", "namespaces", "gvisor");
 
     /**
@@ -56,7 +80,7 @@ public record HearthTags(
      */
     public static HearthTags parse(Map<String, String> tags) {
         for (String key : tags.keySet()) {
-            if (key.startsWith("hearth:") && !KNOWN.contains(key)) {
+            if (key.startsWith("hearth:") && !KNOWN.contains(key) && !SessionBudgets.isBudgetTag(key)) {
                 throw new IllegalArgumentException(key + ": not a Hearth setting (expected one of " + KNOWN.stream().sorted().toList() + ")");
             }
         }
@@ -69,11 +93,7 @@ public record HearthTags(
             throw new IllegalArgumentException(NETWORK + ": " + n + " (expected: PUBLIC or NONE)");
         });
         OptionalDouble vcpus = tags.containsKey(VCPUS) ? OptionalDouble.of(decimal(tags, VCPUS, 0.05, 64)) : OptionalDouble.empty();
-        Optional<Boolean> predictive = Optional.ofNullable(tags.get(POOL_PREDICTIVE)).map(p -> switch (p) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(POOL_PREDICTIVE + ": " + p + " (expected: true or false)");
-        });
+        Optional<Boolean> predictive = flag(tags, POOL_PREDICTIVE);
         return new HearthTags(isolation, vcpus,
                 whole(tags, MEMORY_MIB, 16, 1 << 20),
                 narrow(whole(tags, PIDS, 8, 1 << 20)),
@@ -86,7 +106,44 @@ public record HearthTags(
                 narrow(whole(tags, QUOTA_INVOCATIONS_PER_SECOND, 1, 1_000_000)),
                 narrow(whole(tags, QUOTA_INVOCATION_BURST, 1, 1_000_000)),
                 narrow(whole(tags, QUOTA_NEW_SESSIONS_PER_MINUTE, 1, 1_000_000)),
-                narrow(whole(tags, QUOTA_NEW_SESSION_BURST, 1, 1_000_000)));
+                narrow(whole(tags, QUOTA_NEW_SESSION_BURST, 1, 1_000_000)),
+                hibernateValue(tags),
+                whole(tags, HIBERNATION_RETENTION, 60, 86_400L * 365),
+                whole(tags, SESSION_MAX_AGE, 60, 86_400L * 365),
+                whole(tags, SESSION_STORAGE_MIB, 1, 1 << 20),
+                SessionBudgets.parse(tags),
+                flag(tags, SNAPSHOT_TEMPLATE));
+    }
+
+    /**
+     * Whether idle sessions of this endpoint hibernate: {@code hearth:hibernate} is {@code true} (every endpoint), or
+     * names the endpoint among space-separated endpoint names.
+     */
+    public boolean hibernates(String endpointName) {
+        return hibernate.contains("true") || hibernate.contains(endpointName);
+    }
+
+    private static Set<String> hibernateValue(Map<String, String> tags) {
+        String value = tags.get(HIBERNATE);
+        if (value == null || value.isBlank() || value.equals("false")) {
+            return Set.of();
+        }
+        var names = Set.of(value.trim().split("\\s+"));
+        for (String name : names) {
+            if (!name.matches("[a-zA-Z][a-zA-Z0-9_]{0,47}")) {
+                throw new IllegalArgumentException(HIBERNATE + ": " + value
+                        + " (expected: true, false, or endpoint names separated by spaces)");
+            }
+        }
+        return names;
+    }
+
+    private static Optional<Boolean> flag(Map<String, String> tags, String key) {
+        return Optional.ofNullable(tags.get(key)).map(p -> switch (p) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + ": " + p + " (expected: true or false)");
+        });
     }
 
     /** Whether the tags ask for a warm pool. */

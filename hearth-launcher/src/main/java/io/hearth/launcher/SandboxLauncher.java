@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.hearth.deployment.Deployment;
 import io.hearth.identity.SandboxIdentities;
+import io.hearth.sandbox.HibernationImage;
+import io.hearth.sandbox.HibernationKind;
 import io.hearth.sandbox.ImageRoot;
+import io.hearth.sandbox.SessionStorageMount;
 import io.hearth.sandbox.Sandbox;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.sandbox.SandboxException;
@@ -38,12 +41,17 @@ public final class SandboxLauncher {
 
     private final Function<Deployment, SandboxDriver> drivers;
     private final AgentProbe probe;
+    private final HttpClient agentClient;
     private final Duration readinessTimeout;
     private final Path logsDir;
     private final Map<String, String> baseEnvironment;
     private final MeterRegistry meters;
     private final SandboxIdentities identities;
     private final Optional<Supplier<URI>> publicEndpoint;
+    /** Logs still written to: those of sandboxes started and not yet ended (rotated while live, never deleted). */
+    private final java.util.Set<Path> liveLogs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Sandboxes started and not yet ended, by id: what they use is read from them on demand. */
+    private final Map<String, Sandbox> live = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param drivers         picks the driver for a deployment (per-runtime isolation)
@@ -72,7 +80,8 @@ public final class SandboxLauncher {
         this.publicEndpoint = requireNonNull(publicEndpoint, "publicEndpoint");
         this.identities = requireNonNull(identities, "identities");
         this.drivers = requireNonNull(drivers, "drivers");
-        this.probe = new AgentProbe(requireNonNull(agentClient, "agentClient"));
+        this.agentClient = requireNonNull(agentClient, "agentClient");
+        this.probe = new AgentProbe(agentClient);
         this.readinessTimeout = requireNonNull(readinessTimeout, "readinessTimeout");
         this.logsDir = requireNonNull(logsDir, "logsDir");
         this.baseEnvironment = Map.copyOf(baseEnvironment);
@@ -84,8 +93,43 @@ public final class SandboxLauncher {
         return driverFor(deployment).name();
     }
 
+    /**
+     * Closes Hearth's idle connections to an agent: a sandbox about to hibernate must hold no open connection, since
+     * gVisor cannot save a connected socket, and a resumed agent has new addresses anyway.
+     */
+    public void dropConnections(java.net.InetSocketAddress agent) {
+        String host = agent.getAddress().getHostAddress();
+        for (var destination : agentClient.getDestinations()) {
+            var origin = destination.getOrigin().getAddress();
+            if (origin.getPort() == agent.getPort() && origin.getHost().equals(host)) {
+                agentClient.removeDestination(destination);
+                org.eclipse.jetty.util.component.LifeCycle.stop(destination);
+            }
+        }
+    }
+
+    /** What a sandbox of this deployment keeps when it hibernates; empty when its driver cannot hibernate one. */
+    public Optional<HibernationKind> hibernation(Deployment deployment) {
+        return driverFor(deployment).hibernation();
+    }
+
     public Path logFile(Deployment deployment, String sandboxId) {
         return logsDir.resolve(deployment.runtimeId()).resolve(sandboxId + ".log");
+    }
+
+    public Path logsDir() {
+        return logsDir;
+    }
+
+    /** CPU and memory of a running sandbox, read now from its cgroups; empty for drivers without them, or once it ended. */
+    public Optional<io.hearth.sandbox.SandboxUsage> usage(String sandboxId) {
+        Sandbox sandbox = live.get(sandboxId);
+        return sandbox == null ? Optional.empty() : sandbox.usage();
+    }
+
+    /** The log files of sandboxes that still run. */
+    public java.util.Set<Path> liveLogs() {
+        return java.util.Collections.unmodifiableSet(liveLogs);
     }
 
     public Duration readinessTimeout() {
@@ -102,7 +146,20 @@ public final class SandboxLauncher {
      * @throws LaunchException when the driver cannot build it
      */
     public Sandbox start(Deployment d, String sandboxId) {
+        return start(d, sandboxId, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Starts the sandbox, resumed from a hibernated one's image when given (an agent resumed from its files alone is
+     * told so in {@code HEARTH_RESUMED=filesystem}), with the session's storage mounted when given.
+     *
+     * @throws LaunchException when the driver cannot build it, or cannot mount session storage
+     */
+    public Sandbox start(Deployment d, String sandboxId, Optional<HibernationImage> resume,
+            Optional<SessionStorageMount> storage) {
         var environment = new HashMap<>(baseEnvironment);
+        resume.filter(image -> image.kind() == HibernationKind.FILESYSTEM)
+                .ifPresent(image -> environment.put("HEARTH_RESUMED", image.kind().wireName()));
         environment.put("OTEL_RESOURCE_ATTRIBUTES", "cloud.resource_id=" + d.runtimeArn());
         environment.put("HEARTH_RUNTIME_ARN", d.runtimeArn());
         environment.put("HEARTH_RUNTIME_VERSION", d.version());
@@ -113,7 +170,7 @@ public final class SandboxLauncher {
         SandboxIdentities.Registration identity = identities.register(sandboxId, d.identity(), driver.name().equals("process"));
         environment.putAll(identity.environment());
         try {
-            var spec = new SandboxSpec(
+            var fresh = new SandboxSpec(
                     sandboxId,
                     d.code(),
                     d.command(),
@@ -126,8 +183,20 @@ public final class SandboxLauncher {
                     d.serverProtocol().agentPort(),
                     d.image().map(image -> new ImageRoot(image.rootfs(), image.uid(), image.gid(),
                             image.workingDirectory(), image.env())));
-            Sandbox sandbox = driver.start(spec);
-            sandbox.exit().whenComplete((exit, failure) -> identity.forget().run());
+            var spec = resume.map(fresh::withResume).orElse(fresh);
+            if (storage.isPresent() && driver.hibernation().isEmpty()) {
+                throw new SandboxException("sessionStorage needs an isolating driver (expected: isolation namespaces"
+                        + " or gvisor; this runtime runs under " + driver.name() + ")");
+            }
+            Sandbox sandbox = driver.start(storage.map(spec::withStorage).orElse(spec));
+            liveLogs.add(spec.logFile());
+            live.put(sandbox.id(), sandbox);
+            sandbox.exit().whenComplete((exit, failure) -> {
+                live.remove(sandbox.id(), sandbox);
+                identity.forget().run();
+                AgentLogKeeper.markEnded(spec.logFile());
+                liveLogs.remove(spec.logFile());
+            });
             return sandbox;
         } catch (SandboxException | IllegalArgumentException e) {
             identity.forget().run();

@@ -46,6 +46,11 @@ final class AdmittingDriver implements SandboxDriver {
     }
 
     @Override
+    public java.util.Optional<io.hearth.sandbox.HibernationKind> hibernation() {
+        return driver.hibernation();
+    }
+
+    @Override
     public ReclaimReport reclaimLeftovers() {
         return driver.reclaimLeftovers();
     }

@@ -28,12 +28,15 @@ import io.hearth.router.internal.ModeledHeader;
 import io.hearth.router.internal.ResumableStreams;
 import io.hearth.router.internal.RuntimeCallers;
 import io.hearth.router.internal.RuntimeLabel;
+import io.hearth.router.tracing.InvocationTrace;
+import io.hearth.router.tracing.Tracing;
 import io.hearth.quota.Caller;
 import io.hearth.quota.QuotaRefusal;
 import io.hearth.quota.Quotas;
 import io.hearth.session.Exchange;
 import io.hearth.session.SessionKey;
 import io.hearth.session.SessionManager;
+import io.hearth.session.SessionStart;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +87,7 @@ public final class DataPlaneHandler extends Handler.Abstract {
     private final CallerAuth callerAuth;
     private final RuntimeCallers callers;
     private final ResumableStreams streams;
+    private Tracing tracing = Tracing.inMemory();
     /** Set on a request once its invocation took a token, so the slow path does not take a second. */
     private static final String RATE_COUNTED = DataPlaneHandler.class.getName() + ".rateCounted";
 
@@ -134,6 +138,12 @@ public final class DataPlaneHandler extends Handler.Abstract {
         this.ownsSlowPath = ownsSlowPath;
     }
 
+    /** Where invocation traces go; set before the handler starts (docs/tracing.md). */
+    public DataPlaneHandler withTracing(Tracing newTracing) {
+        this.tracing = requireNonNull(newTracing, "tracing");
+        return this;
+    }
+
     @Override
     protected void doStop() throws Exception {
         super.doStop();
@@ -163,6 +173,9 @@ public final class DataPlaneHandler extends Handler.Abstract {
             // Refused before a byte of the body is read, and before anything else is looked at.
             Refusals.refuseAndClose(request, response, tooLarge(request.getLength()), callback, MAX_DRAIN_BYTES);
             return true;
+        }
+        if (route == Route.INVOKE) {
+            trace(request, response);
         }
         if (route == Route.INVOKE && request.getMethod().equals("POST") && invokeWarm(request, response, callback, path.get(1))) {
             return true;
@@ -203,6 +216,7 @@ public final class DataPlaneHandler extends Handler.Abstract {
                 return false; // a bearer token, or none: the runtime decides, and its authorizer may block
             }
             Principal caller = RuntimeCallers.caller(request);
+            long routing = InvocationTrace.now();
             deployment = deployments.cached(RuntimeLabel.runtimeId(label, inputs.accountId(), identity, caller.tenant()),
                     inputs.qualifier()).filter(d -> Deployments.ownerOf(d).equals(caller.tenant()))
                     .filter(d -> CallerAuth.knownForHotPath(request, d));
@@ -210,7 +224,11 @@ public final class DataPlaneHandler extends Handler.Abstract {
                 countInvocation(request, deployment.get());
             }
             mcp = deployment.map(d -> McpSession.of(request.getHeaders(), inputs, d));
+            long opening = InvocationTrace.now();
             exchange = deployment.flatMap(d -> sessions.tryOpen(d, caller.ownerKey(), mcp.get().sessionId()));
+            if (exchange.isPresent()) {
+                traceSession(request, deployment.get(), exchange.get(), routing, opening, InvocationTrace.now(), true);
+            }
         } catch (ApiException e) {
             return false; // the other path finds the same problem and answers it
         } catch (QuotaRefusal e) {
@@ -231,13 +249,16 @@ public final class DataPlaneHandler extends Handler.Abstract {
     private void invoke(Request request, Response response, Callback callback, String label) {
         CallerInputs inputs = CallerInputs.read(request, false);
         ModeledHeader.checkInvoke(request.getHeaders());
+        long routing = InvocationTrace.now();
         var resolved = callers.resolve(request, response, label, inputs);
         Deployment deployment = resolved.deployment();
         String owner = resolved.caller().ownerKey();
         McpStreams.check(request, deployment, inputs);
         countInvocation(request, deployment);
         McpSession mcp = McpSession.of(request.getHeaders(), inputs, deployment);
+        long opening = InvocationTrace.now();
         Exchange exchange = sessions.open(deployment, owner, mcp.sessionId());
+        traceSession(request, deployment, exchange, routing, opening, InvocationTrace.now(), false);
         McpStreams.endSessionAfterDelete(request, mcp, () -> sessions.stop(
                 new SessionKey(resolved.runtimeId(), inputs.qualifier(), owner, mcp.sessionId()),
                 "stopped by the MCP client's DELETE of its MCP session"), slowPath);
@@ -286,7 +307,8 @@ public final class DataPlaneHandler extends Handler.Abstract {
         try {
             String accept = ContentNegotiation.accept(request.getHeaders().get(HttpHeader.ACCEPT));
             callerAuth.attachWorkloadToken(request, deployment, exchange.sessionId());
-            new AgentCall(request, response, callback, exchange, freshSandbox(request, deployment)).withMcp(mcp).withResumableStreams(streams).start(
+            new AgentCall(request, response, callback, exchange, freshSandbox(request, deployment)).withMcp(mcp).withResumableStreams(streams)
+                    .withStreamedBytes(sessions::streamed).start(
                     agentClient, deployment, HttpMethod.fromString(request.getMethod()),
                     deployment.serverProtocol().invocationPath(), accept, RequestIds.of(request), body, timeouts);
         } catch (RuntimeException e) {
@@ -339,6 +361,43 @@ public final class DataPlaneHandler extends Handler.Abstract {
         CallerInputs inputs = CallerInputs.read(request, false);
         Deployment deployment = callers.resolveNamed(label, inputs);
         Replies.json(response, 200, callerAuth.resourceMetadata(request, deployment, inputs.qualifier()), callback);
+    }
+
+    /**
+     * Starts the invocation's trace, continuing the caller's {@code traceparent}; it is kept and queued for export
+     * when the caller's exchange completes, however it ends.
+     */
+    private void trace(Request request, Response response) {
+        InvocationTrace trace = tracing.start(request.getHeaders().get(AwsHeaders.TRACEPARENT));
+        request.setAttribute(InvocationTrace.ATTRIBUTE, trace);
+        trace.attribute(InvocationTrace.REQUEST_ID, RequestIds.of(request));
+        Request.addCompletionListener(request, failure -> tracing.finish(trace, response.getStatus(),
+                Optional.ofNullable(response.getHeaders().get(AwsHeaders.ERROR_TYPE))
+                        .or(() -> Optional.ofNullable(failure).map(f -> f.getClass().getSimpleName()))));
+    }
+
+    /**
+     * The route and session steps of the trace: a session whose start began after the request arrived was started
+     * for it (or for a request beside it it waited with), cold or from a warm pool; otherwise it was warm already.
+     */
+    private static void traceSession(Request request, Deployment deployment, Exchange exchange, long routing,
+            long opening, long opened, boolean warm) {
+        if (!(request.getAttribute(InvocationTrace.ATTRIBUTE) instanceof InvocationTrace trace)) {
+            return;
+        }
+        SessionStart start = exchange.start();
+        boolean started = !warm && trace.at(start.createdAt()) >= routing;
+        String kind = !started ? "warm" : start.pooled() ? "pooled" : "cold";
+        trace.session(deployment.runtimeId(), deployment.endpointName(), exchange.sessionId(), Deployments.ownerOf(deployment));
+        trace.attribute(InvocationTrace.ISOLATION, start.driver());
+        trace.attribute(InvocationTrace.START, kind);
+        trace.step("route", routing, opening, Map.of());
+        String session = trace.step("session.open", opening, opened, Map.of(InvocationTrace.START, kind));
+        if (started) {
+            trace.step(session, start.pooled() ? "pool.claim" : "sandbox.start", trace.at(start.createdAt()),
+                    start.readyAt().map(trace::at).orElse(opened),
+                    Map.of(InvocationTrace.START, kind, InvocationTrace.ISOLATION, start.driver()));
+        }
     }
 
     /** Takes one token of the endpoint's invocation rate, once per request; never waits. */

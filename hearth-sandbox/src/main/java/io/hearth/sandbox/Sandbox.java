@@ -44,6 +44,18 @@ public interface Sandbox {
     }
 
     /**
+     * Saves the sandbox into {@code dir} and ends it: its memory too when the driver can (then the agent resumes where
+     * it was), else its files alone. Returns once the sandbox is gone and the image complete; its {@link #exit()} then
+     * reports a stop. The caller owns {@code dir} (created if missing) and removes it.
+     *
+     * @throws SandboxException when the sandbox cannot hibernate (its driver cannot, it has ended, or saving failed);
+     *                          the sandbox is stopped either way
+     */
+    default HibernationImage hibernate(java.nio.file.Path dir) {
+        throw new SandboxException("sandbox " + id() + " cannot hibernate (expected: the namespaces or gvisor driver)");
+    }
+
+    /**
      * Ends the sandbox at once and removes everything it held (processes, workspace, cgroups, network).
      * Idempotent; returns when nothing of it remains, or, should its teardown hang, after a bounded wait (the stop
      * grace, then SIGKILL, then some seconds), leaving the rest to the next reclaim.

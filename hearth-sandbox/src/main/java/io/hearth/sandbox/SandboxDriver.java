@@ -31,6 +31,14 @@ public interface SandboxDriver extends AutoCloseable {
     }
 
     /**
+     * The most a hibernating sandbox of this driver keeps: gVisor its memory (when the agent's state can be saved),
+     * namespaces its files; empty when its sandboxes cannot hibernate, as the process driver's cannot.
+     */
+    default java.util.Optional<HibernationKind> hibernation() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Finds what a previous run of the server left (processes, cgroups, mounts, network namespaces, state
      * directories) and removes it. Idempotent; called once at start-up before any sandbox starts.
      */

@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  *                    process driver, whose agents share the host's ports, picks a free one and tells it in {@code PORT}
  * @param image       a container image's root filesystem to run on instead of the host's base; then the command's first
  *                    element may also be a name found on the image's {@code PATH}. Only the isolating drivers run one
+ * @param resume      a hibernated sandbox's image to resume from instead of a fresh start: its files, and its memory when
+ *                    the image holds it and the driver can restore it
+ * @param storage     the session's persistent storage to mount; only the isolating drivers mount one
  */
 public record SandboxSpec(
         String id,
@@ -38,7 +41,9 @@ public record SandboxSpec(
         Map<String, String> labels,
         Optional<MetadataRoute> metadata,
         int agentPort,
-        Optional<ImageRoot> image) {
+        Optional<ImageRoot> image,
+        Optional<HibernationImage> resume,
+        Optional<SessionStorageMount> storage) {
 
     /** Where an agent listens unless its protocol says otherwise (the HTTP protocol's port). */
     public static final int DEFAULT_AGENT_PORT = 8080;
@@ -67,6 +72,28 @@ public record SandboxSpec(
         if (agentPort < 1 || agentPort > 65_535) {
             throw new IllegalArgumentException("agentPort: " + agentPort + " (expected: 1 to 65535)");
         }
+        requireNonNull(resume, "resume");
+        requireNonNull(storage, "storage");
+    }
+
+    /** A fresh sandbox, without persistent storage. */
+    public SandboxSpec(String id, Path code, List<String> command, Map<String, String> environment, ResourceLimits limits,
+            NetworkMode network, Path logFile, Map<String, String> labels, Optional<MetadataRoute> metadata,
+            int agentPort, Optional<ImageRoot> image) {
+        this(id, code, command, environment, limits, network, logFile, labels, metadata, agentPort, image,
+                Optional.empty(), Optional.empty());
+    }
+
+    /** The same sandbox, resumed from a hibernated one's image. */
+    public SandboxSpec withResume(HibernationImage from) {
+        return new SandboxSpec(id, code, command, environment, limits, network, logFile, labels, metadata, agentPort,
+                image, Optional.of(from), storage);
+    }
+
+    /** The same sandbox, with the session's persistent storage mounted. */
+    public SandboxSpec withStorage(SessionStorageMount mount) {
+        return new SandboxSpec(id, code, command, environment, limits, network, logFile, labels, metadata, agentPort,
+                image, resume, Optional.of(mount));
     }
 
     /** A sandbox on the host's base filesystem. */
@@ -79,7 +106,7 @@ public record SandboxSpec(
     /** The same sandbox on a container image's root filesystem. */
     public SandboxSpec withImage(ImageRoot root) {
         return new SandboxSpec(id, code, command, environment, limits, network, logFile, labels, metadata, agentPort,
-                Optional.of(root));
+                Optional.of(root), resume, storage);
     }
 
     /** An HTTP agent's sandbox (port 8080). */

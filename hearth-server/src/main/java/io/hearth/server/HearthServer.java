@@ -14,7 +14,10 @@ import io.hearth.router.websocket.WebSocketRoutes;
 import io.hearth.sandbox.ReclaimReport;
 import io.hearth.sandbox.SandboxDriver;
 import io.hearth.server.internal.AwsErrorHandler;
+import io.hearth.server.internal.ConsoleHandler;
 import io.hearth.server.internal.ControlPlaneHandler;
+import io.hearth.server.internal.InvocationMeters;
+import io.hearth.server.internal.SessionStartMeter;
 import io.hearth.auth.SigV4Verifier;
 import io.hearth.server.internal.DataDirLock;
 import io.hearth.server.internal.Spool;
@@ -33,6 +36,7 @@ import io.hearth.server.internal.SandboxDriverSet;
 import io.hearth.server.internal.UnservedRoleWarning;
 import io.hearth.server.internal.ShutdownSequence;
 import io.hearth.identity.MetadataService;
+import io.hearth.launcher.AgentLogKeeper;
 import io.hearth.launcher.SandboxLauncher;
 import io.hearth.pool.PoolManager;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -40,6 +44,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import io.hearth.server.internal.NativeApiHandler;
+import io.hearth.server.internal.SessionLogsApiHandler;
 import io.hearth.server.internal.QuotaSummary;
 import io.hearth.quota.NodeMemory;
 import io.hearth.quota.Quotas;
@@ -166,8 +171,11 @@ public final class HearthServer implements AutoCloseable {
                 data.resolve("logs"),
                 Map.of("AWS_REGION", config.identity().region(), "AWS_DEFAULT_REGION", config.identity().region()), meters,
                 metadata, Optional.of(this::publicEndpoint));
+        // Agents' logs: each rotated at its size cap, an ended sandbox's deleted past its retention (docs/sessions-logs.md).
+        closers.push(new AgentLogKeeper(launcher, config.agentLogs(), Clock.systemUTC()).start());
         pools = new PoolManager(launcher, control.deployments(), store, Clock.systemUTC(), config.maxPooled(), meters);
-        sessions = new SessionManager(launcher, pools, config.sessions(), quotas);
+        sessions = new SessionManager(launcher, new SessionStartMeter(pools, meters), config.sessions(), quotas,
+                Optional.of(data));
         closers.push(sessions);
         closers.push(pools);
         pools.start(Duration.ofSeconds(1));
@@ -177,10 +185,14 @@ public final class HearthServer implements AutoCloseable {
 
         // The key of every invocation's workload access token (docs/authentication.md, Workload access tokens).
         var workloadTokens = WorkloadTokens.loadOrCreate(data);
+        // Invocation traces: kept in memory per session, exported over OTLP when configured (docs/tracing.md).
+        var tracing = new io.hearth.router.tracing.Tracing(config.tracing());
+        closers.push(tracing::close);
         var dataPlane = new DataPlaneHandler(control.deployments(), sessions, agentClient, config.identity(),
-                config.agentTimeouts(), config.maxPayloadBytes(), quotas, workloadTokens, config.resumableStreams());
+                config.agentTimeouts(), config.maxPayloadBytes(), quotas, workloadTokens, config.resumableStreams())
+                .withTracing(tracing);
         var nativeApi = new NativeApiHandler(sessions, tenant -> ControlPlane.artifactsOf(data, tenant), driver.name(), 250L << 20, quotas,
-                account);
+                account, launcher::usage);
 
         jetty = new Server(serverThreads());
         var http = new HttpConfiguration();
@@ -212,9 +224,10 @@ public final class HearthServer implements AutoCloseable {
                         .add("ws/shells", new ShellRoute(shells)).build());
         // InvokeAgentRuntimeCommand and the sockets first: each takes only its own paths, the rest of the data plane the others.
         var dataPlanes = new Handler.Sequence(sockets,
-                new CommandHandler(control.deployments(), sessions, config.identity(), quotas), dataPlane);
-        jetty.setHandler(new EdgeHandler(auth, dataPlanes, List.of(new ControlPlaneHandler(control::runtimes, control::endpoints), new PoolApiHandler(pools, account, control::owns),
-                new MetricsHandler(meters), new KeysApiHandler(keys, account), new TenantQuotasApiHandler(store, quotas, account, Clock.systemUTC()), new JwksHandler(workloadTokens), nativeApi)));
+                new CommandHandler(control.deployments(), sessions, config.identity(), quotas), new InvocationMeters(dataPlane, meters));
+        jetty.setHandler(new EdgeHandler(auth, dataPlanes, List.of(new ConsoleHandler(), new ControlPlaneHandler(control::runtimes, control::endpoints), new PoolApiHandler(pools, account, control::owns),
+                new MetricsHandler(meters), new KeysApiHandler(keys, account), new TenantQuotasApiHandler(store, quotas, account, Clock.systemUTC()), new JwksHandler(workloadTokens),
+                new SessionLogsApiHandler(sessions, account), new io.hearth.server.internal.HibernationApiHandler(sessions, account), new io.hearth.server.internal.TracesApiHandler(tracing, account), nativeApi)));
         jetty.setErrorHandler(new AwsErrorHandler());
         jetty.setStopTimeout(2_000);
         jetty.start();

@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import io.hearth.api.AwsIdentity;
 import io.hearth.control.ArtifactSettings;
 import io.hearth.identity.RoleCredentialSources;
+import io.hearth.launcher.AgentLogSettings;
 import io.hearth.quota.QuotaSettings;
 import io.hearth.router.AgentTimeouts;
 import io.hearth.router.ResumableStreamSettings;
 import io.hearth.router.shell.ShellSettings;
+import io.hearth.router.tracing.TracingSettings;
 import io.hearth.router.websocket.WebSocketSettings;
 import io.hearth.session.SessionSettings;
 import java.net.URI;
@@ -43,6 +45,10 @@ import java.util.Optional;
  *                          limits (docs/artifacts.md)
  * @param publicUrl         where callers reach this server (behind a proxy, its address there); agents learn their
  *                          own invocation URL from it in {@code AGENTCORE_RUNTIME_URL}; empty: the bound address
+ * @param agentLogs         size cap and rotation of each sandbox's agent log, and how long an ended one is kept
+ *                          (docs/sessions-logs.md)
+ * @param tracing           where invocation traces are exported (OTLP/HTTP) and how many are kept in memory
+ *                          (docs/tracing.md)
  */
 public record ServerConfig(
         String bind,
@@ -64,10 +70,14 @@ public record ServerConfig(
         ShellSettings shells,
         ResumableStreamSettings resumableStreams,
         ArtifactSettings artifacts,
-        Optional<URI> publicUrl) {
+        Optional<URI> publicUrl,
+        AgentLogSettings agentLogs,
+        TracingSettings tracing) {
 
     public ServerConfig {
         requireNonNull(publicUrl, "publicUrl");
+        requireNonNull(agentLogs, "agentLogs");
+        requireNonNull(tracing, "tracing");
         publicUrl.ifPresent(url -> {
             if (!url.isAbsolute() || url.getHost() == null
                     || !(url.getScheme().equals("http") || url.getScheme().equals("https"))) {
@@ -115,70 +125,78 @@ public record ServerConfig(
                 Duration.ofSeconds(28_800), SessionSettings.DEFAULT, AgentTimeouts.DEFAULT, 100_000_000L, 64,
                 DEFAULT_SHUTDOWN_GRACE, QuotaSettings.DEFAULT, AuthSettings.DEFAULT, RoleCredentialSources.NONE,
                 WebSocketSettings.DEFAULT, ShellSettings.DEFAULT,
-                ResumableStreamSettings.DEFAULT, ArtifactSettings.DEFAULT, Optional.empty());
+                ResumableStreamSettings.DEFAULT, ArtifactSettings.DEFAULT, Optional.empty(), AgentLogSettings.DEFAULT, TracingSettings.DEFAULT);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, newPort, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withBind(String newBind) {
-        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(newBind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withIsolation(String newIsolation) {
-        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, newIsolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withIdentity(AwsIdentity newIdentity) {
-        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, newIdentity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withLifecycleBounds(Duration floor, Duration cap) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, floor, cap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withMaxPooled(int newMaxPooled) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, newMaxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, newMaxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withSessions(SessionSettings newSessions) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, newSessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withShutdownGrace(Duration newShutdownGrace) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, newShutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, newShutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withQuotas(QuotaSettings newQuotas) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, newQuotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, newQuotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withAuth(AuthSettings newAuth) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, newAuth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, newAuth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withRoleCredentials(RoleCredentialSources newRoleCredentials) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, newRoleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, newRoleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withWebSockets(WebSocketSettings newWebSockets) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, newWebSockets, shells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, newWebSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withShells(ShellSettings newShells) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, newShells, resumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, newShells, resumableStreams, artifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withPublicUrl(Optional<URI> newPublicUrl) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, newPublicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, newPublicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withArtifacts(ArtifactSettings newArtifacts) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, newArtifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, newArtifacts, publicUrl, agentLogs, tracing);
     }
 
     public ServerConfig withResumableStreams(ResumableStreamSettings newResumableStreams) {
-        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, newResumableStreams, artifacts, publicUrl);
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, newResumableStreams, artifacts, publicUrl, agentLogs, tracing);
+    }
+
+    public ServerConfig withAgentLogs(AgentLogSettings newAgentLogs) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, newAgentLogs, tracing);
+    }
+
+    public ServerConfig withTracing(TracingSettings newTracing) {
+        return new ServerConfig(bind, port, dataDir, isolation, identity, lifecycleFloor, lifecycleCap, sessions, agentTimeouts, maxPayloadBytes, maxPooled, shutdownGrace, quotas, auth, roleCredentials, webSockets, shells, resumableStreams, artifacts, publicUrl, agentLogs, newTracing);
     }
 }

@@ -10,7 +10,13 @@ public enum EndReason {
     UNHEALTHY("unhealthy"),
     START_FAILED("start-failed"),
     RUNTIME_DELETED("runtime-deleted"),
-    SHUTDOWN("shutdown");
+    SHUTDOWN("shutdown"),
+    /** A budget of the session (wall clock, CPU, invocations, streamed bytes) was used up: docs/budgets.md. */
+    BUDGET("budget"),
+    /** It hibernated: not an end of the session, which resumes on its next call, but of its sandbox. */
+    HIBERNATED("hibernated"),
+    /** A hibernated session was deleted: its retention or its age ceiling passed, or its runtime version changed. */
+    HIBERNATION_EXPIRED("hibernation-expired");
 
     private final String wireName;
 

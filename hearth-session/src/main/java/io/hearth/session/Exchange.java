@@ -49,6 +49,11 @@ public final class Exchange implements AutoCloseable {
                 + ": no sandbox to run a program in (expected: a live session)")).exec(spec);
     }
 
+    /** When and how the session's sandbox started: a cold start or a warm pool's, under which driver. */
+    public SessionStart start() {
+        return session.start();
+    }
+
     /** The session this exchange holds: runtime, endpoint, owner and session id. */
     public SessionKey sessionKey() {
         return session.key;
@@ -77,6 +82,11 @@ public final class Exchange implements AutoCloseable {
         if (abortedBy != null) {
             abort.accept(abortedBy);
         }
+    }
+
+    /** What ended the session, in words (the budget used up, say); empty while it lives. */
+    public String endDetail() {
+        return session.endDetail();
     }
 
     /** Why the session ended under this exchange, if it did. */

@@ -30,7 +30,22 @@ final class HealthMonitor implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final Workers pings = Workers.bounded("hearth-session-ping", 64, 10_000);
 
+    /** Whether an idle session hibernates rather than ends, and what hibernates it (off the ticker). */
+    private final java.util.function.Predicate<Session> idleHibernates;
+    private final java.util.function.BiConsumer<Session, String> idleHibernation;
+    /** Runs on every tick after the sessions are checked (expiries of what outlives sessions). */
+    private final java.util.function.Consumer<Instant> afterTick;
+
     HealthMonitor(SessionDirectory directory, SessionEnder ender, AgentProbe probe, SessionSettings settings) {
+        this(directory, ender, probe, settings, s -> false, (s, detail) -> {}, now -> {});
+    }
+
+    HealthMonitor(SessionDirectory directory, SessionEnder ender, AgentProbe probe, SessionSettings settings,
+            java.util.function.Predicate<Session> idleHibernates,
+            java.util.function.BiConsumer<Session, String> idleHibernation, java.util.function.Consumer<Instant> afterTick) {
+        this.idleHibernates = requireNonNull(idleHibernates, "idleHibernates");
+        this.idleHibernation = requireNonNull(idleHibernation, "idleHibernation");
+        this.afterTick = requireNonNull(afterTick, "afterTick");
         this.directory = requireNonNull(directory, "directory");
         this.ender = requireNonNull(ender, "ender");
         this.probe = requireNonNull(probe, "probe");
@@ -47,12 +62,16 @@ final class HealthMonitor implements AutoCloseable {
             for (Session session : directory.sessions()) {
                 check(session, now);
             }
+            afterTick.accept(now);
         } catch (RuntimeException e) {
             LOG.error("a health tick failed", e); // never let one bad tick cancel the schedule
         }
     }
 
     private void check(Session session, Instant now) {
+        if (session.hibernating()) {
+            return; // its sandbox is being saved; the hibernation ends it either way
+        }
         if (session.sandboxDied()) {
             // Its process has exited, so it takes no request. Once the sandbox reported why, the exit notification
             // is late or was lost: end it here. Until then its teardown runs, and the notification says why.
@@ -64,13 +83,23 @@ final class HealthMonitor implements AutoCloseable {
             return;
         }
         var d = session.deployment;
-        if (Duration.between(session.createdAt, now).compareTo(d.maxLifetime()) >= 0) {
+        // Compute time: a session that hibernated counts the lives of its earlier sandboxes too.
+        if (session.liveTime(now).compareTo(d.maxLifetime()) >= 0) {
             ender.endLater(session, EndReason.MAX_LIFETIME, "the session reached its maxLifetime of " + d.maxLifetime().toSeconds() + " s");
             return;
         }
+        Optional<String> overBudget = session.budget.check(Duration.between(session.createdAt, now), session.sandbox());
+        if (overBudget.isPresent()) {
+            ender.endLater(session, EndReason.BUDGET, overBudget.get());
+            return;
+        }
         if (session.idleFor(now).compareTo(d.idleTimeout()) >= 0) {
-            ender.endLater(session, EndReason.IDLE_TIMEOUT, "the session was idle for its idleRuntimeSessionTimeout of "
-                    + d.idleTimeout().toSeconds() + " s");
+            String detail = "the session was idle for its idleRuntimeSessionTimeout of " + d.idleTimeout().toSeconds() + " s";
+            if (idleHibernates.test(session)) {
+                idleHibernation.accept(session, detail);
+            } else {
+                ender.endLater(session, EndReason.IDLE_TIMEOUT, detail);
+            }
             return;
         }
         if (!session.startPing()) {

@@ -28,6 +28,7 @@ final class Session {
     final SessionKey key;
     final Deployment deployment;
     final Instant createdAt;
+    final SessionBudget budget;
     final CompletableFuture<Sandbox> ready = new CompletableFuture<>();
     private final AtomicBoolean pinging = new AtomicBoolean();
     private final AtomicBoolean endQueued = new AtomicBoolean();
@@ -49,6 +50,12 @@ final class Session {
     private Instant endedAt;
     /** The tenant's active-session unit this session holds; given back when it ends. */
     private Lease quotaLease = Lease.NONE;
+    /** The hibernated session this one resumes, when it does; set before it is provisioned. */
+    private volatile Optional<HibernatedSession> resumes = Optional.empty();
+    /** Set while its sandbox is being saved: no request enters, and its sandbox's exit ends nothing. */
+    private boolean hibernating;
+    /** Completes once a hibernation is over, whether the session is asleep or ended: waiting requests go on then. */
+    final CompletableFuture<Void> asleep = new CompletableFuture<>();
 
     /** The sandbox id, driver and log file are those of a cold start until a warm claim replaces them. */
     Session(SessionKey key, Deployment deployment, String sandboxId, String driver, Path logFile, Instant now) {
@@ -58,7 +65,43 @@ final class Session {
         this.driver = driver;
         this.logFile = logFile;
         this.createdAt = now;
+        this.budget = SessionBudget.of(deployment);
         this.lastActivity = now;
+    }
+
+    /** Makes this new session the continuation of a hibernated one. */
+    void resume(HibernatedSession from) {
+        resumes = Optional.of(from);
+    }
+
+    Optional<HibernatedSession> resumes() {
+        return resumes;
+    }
+
+    /** When the session first started: its own start, or the hibernated session's it continues. */
+    Instant firstCreatedAt() {
+        return resumes.map(HibernatedSession::createdAt).orElse(createdAt);
+    }
+
+    /** Compute time used: this sandbox's life so far, and every earlier one's before it hibernated. */
+    Duration liveTime(Instant now) {
+        return resumes.map(HibernatedSession::liveTime).orElse(Duration.ZERO).plus(Duration.between(createdAt, now));
+    }
+
+    /**
+     * Starts a hibernation if the session is ready and quiet (no request in flight, agent not busy); from here no request
+     * enters until it is over. False when it is not.
+     */
+    synchronized boolean beginHibernation() {
+        if (endReason != null || readyAt == null || sandbox == null || hibernating || !open.isEmpty() || agentBusy) {
+            return false;
+        }
+        hibernating = true;
+        return true;
+    }
+
+    synchronized boolean hibernating() {
+        return hibernating;
     }
 
     synchronized void holdQuota(Lease lease) {
@@ -92,6 +135,14 @@ final class Session {
         this.sandboxId = sandboxId;
         this.driver = driver;
         this.logFile = logFile;
+        this.pooled = true;
+    }
+
+    private boolean pooled;
+
+    /** How this session's sandbox came to be, for the invocation that waited on it (docs/tracing.md). */
+    synchronized SessionStart start() {
+        return new SessionStart(createdAt, Optional.ofNullable(readyAt), pooled, driver);
     }
 
     /** False when the session ended first: then the caller still owns the sandbox and must stop it. */
@@ -168,7 +219,7 @@ final class Session {
      * doubt until someone confirms it.
      */
     synchronized Optional<Exchange> tryEnter(Instant now) {
-        if (endReason != null || readyAt == null || sandbox == null || agentInDoubt || !sandbox.isAlive()) {
+        if (endReason != null || readyAt == null || sandbox == null || agentInDoubt || hibernating || !sandbox.isAlive()) {
             return Optional.empty();
         }
         var exchange = new Exchange(this, agent);
@@ -192,7 +243,7 @@ final class Session {
 
     /** True when the agent's process has exited (its teardown may still run) but the session has not ended yet. */
     synchronized boolean sandboxDied() {
-        return endReason == null && sandbox != null && !sandbox.isAlive();
+        return endReason == null && !hibernating && sandbox != null && !sandbox.isAlive();
     }
 
     synchronized void leave(Exchange exchange, Instant now) {
@@ -276,6 +327,8 @@ final class Session {
         SessionState state;
         if (endReason != null) {
             state = SessionState.TERMINATED;
+        } else if (hibernating) {
+            state = SessionState.HIBERNATING;
         } else if (readyAt == null) {
             state = SessionState.PROVISIONING;
         } else if (!open.isEmpty() || agentBusy) {
@@ -302,6 +355,8 @@ final class Session {
                 logFile.toString(),
                 Optional.ofNullable(agent).map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()),
                 io.hearth.deployment.Deployments.ownerOf(deployment),
-                key.owner());
+                key.owner(),
+                deployment.idleTimeout(),
+                deployment.maxLifetime());
     }
 }

@@ -26,6 +26,8 @@ final class SessionEnder {
 
     private final SessionDirectory directory;
     private final EndedSessions history;
+    /** Session ids a budget ended, refused until stopped (docs/budgets.md). */
+    final ExhaustedBudgets exhausted = new ExhaustedBudgets(10_000);
     /** Stopping a sandbox blocks (signals, waits, teardown): many at once, so a shutdown of hundreds is quick. */
     private final Workers workers = Workers.bounded("hearth-session-end", 256, 100_000);
 
@@ -98,8 +100,14 @@ final class SessionEnder {
         if (teardown.isEmpty()) {
             return Optional.empty();
         }
-        // Into the history before out of the directory: whoever sees it gone from live() finds why in all().
-        history.add(session.info());
+        // Into the history before out of the directory: whoever sees it gone from live() finds why in all(). A
+        // hibernated session has not ended: the sessions API lists it as asleep instead.
+        if (reason != EndReason.HIBERNATED) {
+            history.add(session.info());
+        if (reason == EndReason.BUDGET) {
+            exhausted.add(session.key, detail);
+        }
+        }
         directory.remove(session);
         session.releaseQuota();
         if (!session.ready.isDone()) {

@@ -1,11 +1,12 @@
 package io.hearth.session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * A snapshot of one session for APIs: live or recently ended. {@code tenant} is the account that owns its runtime,
- * {@code owner} the principal that opened it.
+ * {@code owner} the principal that opened it; {@code idleTimeout} and {@code maxLifetime} are its deployment's limits.
  */
 public record SessionInfo(
         String runtimeId,
@@ -26,4 +27,6 @@ public record SessionInfo(
         String logFile,
         Optional<String> agentAddress,
         String tenant,
-        String owner) {}
+        String owner,
+        Duration idleTimeout,
+        Duration maxLifetime) {}

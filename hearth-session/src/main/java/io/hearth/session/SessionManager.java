@@ -48,6 +48,15 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
     private final HealthMonitor health;
     private final AgentProbe probe;
     private final Quotas quotas;
+    private final SandboxLauncher launcher;
+    private final Optional<HibernatedSessions> hibernated;
+    private final Optional<SessionStorages> storages;
+    private final Optional<Hibernator> hibernator;
+    private final Optional<SnapshotTemplates> templates;
+    /** How long an explicit hibernation waits for a session's requests to finish and its agent to turn idle. */
+    private static final Duration QUIET_WAIT = Duration.ofSeconds(5);
+    /** How often unused session storage is looked for. */
+    private static final Duration STORAGE_SWEEP = Duration.ofMinutes(5);
     private volatile boolean closing;
 
     /**
@@ -63,14 +72,104 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
      *               each cold start (a turn, room on the node)
      */
     public SessionManager(SandboxLauncher launcher, WarmSandboxes warmSandboxes, SessionSettings settings, Quotas quotas) {
-        requireNonNull(launcher, "launcher");
+        this(launcher, warmSandboxes, settings, quotas, Optional.empty());
+    }
+
+    /**
+     * @param dataDir where hibernated sessions ({@code hibernated/}) and session storage ({@code session-storage/}) live,
+     *                under the settings' {@link SessionSettings#hibernation() policy}; without it sessions end at their
+     *                idle timeout and session storage is refused
+     */
+    public SessionManager(SandboxLauncher launcher, WarmSandboxes warmSandboxes, SessionSettings settings, Quotas quotas,
+            Optional<java.nio.file.Path> dataDir) {
+        this.launcher = requireNonNull(launcher, "launcher");
         this.quotas = requireNonNull(quotas, "quotas");
         this.settings = requireNonNull(settings, "settings");
         this.history = new EndedSessions(settings.endedHistory());
         this.ender = new SessionEnder(directory, history);
         this.provisioner = new SessionProvisioner(launcher, requireNonNull(warmSandboxes, "warmSandboxes"), ender, quotas);
         this.probe = launcher.probe();
-        this.health = new HealthMonitor(directory, ender, probe, settings);
+        HibernationPolicy policy = settings.hibernation();
+        this.hibernated = dataDir.map(dir -> new HibernatedSessions(dir.resolve("hibernated")));
+        this.storages = dataDir.map(dir -> new SessionStorages(dir.resolve("session-storage"), policy.storageIdleExpiry(),
+                policy.storageBytes()));
+        this.hibernator = hibernated.map(store -> new Hibernator(store, ender, history, policy, launcher::dropConnections));
+        this.templates = dataDir.filter(dir -> policy.snapshotTemplates())
+                .map(dir -> new SnapshotTemplates(launcher, dir.resolve("templates")));
+        if (dataDir.isPresent()) {
+            provisioner.persistence(storages.orElseThrow(), hibernated.orElseThrow(), templates);
+            storages.orElseThrow().sweep(Instant.now());
+        }
+        this.health = new HealthMonitor(directory, ender, probe, settings, this::hibernatesWhenIdle,
+                (session, detail) -> hibernator.ifPresent(h -> h.hibernateLater(session, detail)), this::sweep);
+    }
+
+    private boolean hibernatesWhenIdle(Session session) {
+        return hibernator.isPresent() && session.deployment.settings().hibernates(session.key.endpointName())
+                && launcher.hibernation(session.deployment).isPresent();
+    }
+
+    private Instant lastStorageSweep = Instant.now();
+
+    private void sweep(Instant now) {
+        hibernator.ifPresent(h -> h.sweep(now));
+        if (storages.isPresent() && Duration.between(lastStorageSweep, now).compareTo(STORAGE_SWEEP) >= 0) {
+            lastStorageSweep = now;
+            storages.get().sweep(now);
+        }
+    }
+
+    /**
+     * Hibernates a live session now, whatever its runtime's tags say: its sandbox is saved and freed, and its next
+     * call resumes it.
+     *
+     * @throws SessionException.Ended when no such session is live (or it ended because saving failed)
+     * @throws Hibernation.Refused when it cannot hibernate: busy, its driver cannot, or its tenant's quota is full
+     */
+    public HibernatedSession hibernate(SessionKey key) {
+        Session session = directory.find(key).orElseThrow(() -> new SessionException.Ended(key.sessionId(),
+                EndReason.STOPPED, "no live session " + key.sessionId() + " of " + key.runtimeId() + " ("
+                        + key.endpointName() + ")"));
+        if (hibernator.isEmpty()) {
+            throw new HibernationRefused("this server keeps no hibernated sessions (it runs without a data dir)");
+        }
+        if (launcher.hibernation(session.deployment).isEmpty()) {
+            throw new HibernationRefused("session " + key.sessionId() + " runs under the "
+                    + launcher.driverName(session.deployment) + " driver, which cannot hibernate (expected: namespaces"
+                    + " or gvisor)");
+        }
+        // A request whose answer has just been sent may not have left yet: give the session a moment to turn quiet.
+        Instant deadline = Instant.now().plus(QUIET_WAIT);
+        while (true) {
+            try {
+                return hibernator.get().hibernate(session);
+            } catch (Hibernator.Refused e) {
+                throw new HibernationRefused(e.getMessage());
+            } catch (Hibernator.NotQuiet e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new HibernationRefused(e.getMessage() + " for " + QUIET_WAIT.toSeconds() + " s");
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new SessionException.Interrupted(key.sessionId());
+                }
+            }
+        }
+    }
+
+    /** Why a hibernation was refused; nothing changed. */
+    public static final class HibernationRefused extends RuntimeException {
+        HibernationRefused(String message) {
+            super(message);
+        }
+    }
+
+    /** Sessions asleep, oldest first. */
+    public List<HibernatedSession> hibernated() {
+        return hibernated.map(HibernatedSessions::all).orElse(List.of()).stream()
+                .sorted(Comparator.comparing(HibernatedSession::hibernatedAt)).toList();
     }
 
     /**
@@ -97,9 +196,16 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
             if (session.agentInDoubt()) {
                 confirmAgent(session);
             }
-            Optional<Exchange> exchange = session.tryEnter(Instant.now());
+            Optional<Exchange> exchange = session.tryEnter(Instant.now()).filter(e -> withinBudget(session, e));
             if (exchange.isPresent()) {
                 return exchange.get();
+            }
+            ender.exhausted.refuse(key);
+            if (session.hibernating()) {
+                // Going to sleep: once it is asleep (or has ended), the next attempt resumes it or starts afresh.
+                awaitAsleep(session, wait);
+                attempt--;
+                continue;
             }
             // It ended, or its sandbox died, between readiness and entry: the id names a fresh session next time.
             endIfDead(session, false);
@@ -127,11 +233,34 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
         if (session.isEmpty() || closing) {
             return Optional.empty();
         }
-        Optional<Exchange> exchange = session.get().tryEnter(Instant.now());
+        Optional<Exchange> exchange = session.get().tryEnter(Instant.now()).filter(e -> withinBudget(session.get(), e));
         if (exchange.isEmpty()) {
             endIfDead(session.get(), true);
         }
         return exchange;
+    }
+
+    /**
+     * Counts a request against the session's invocation budget; one past it ends the session as {@code budget}, and
+     * the request is refused, naming the budget (docs/budgets.md). Never blocks.
+     */
+    private boolean withinBudget(Session session, Exchange exchange) {
+        Optional<String> over = session.budget.invocation();
+        if (over.isEmpty()) {
+            return true;
+        }
+        exchange.close();
+        ender.endNowStopLater(session, EndReason.BUDGET, over.get());
+        return false;
+    }
+
+    /**
+     * Counts bytes of an agent's answer on the exchange's way to its caller; past the session's streamed-bytes budget
+     * the session ends as {@code budget}, which ends the stream. Never blocks.
+     */
+    public void streamed(Exchange exchange, long bytes) {
+        Session session = exchange.session();
+        session.budget.streamed(bytes).ifPresent(detail -> ender.endNowStopLater(session, EndReason.BUDGET, detail));
     }
 
     /**
@@ -153,11 +282,22 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
         return stop(key, "stopped by StopRuntimeSession");
     }
 
-    /** Ends the session at once, saying why (what asked for the stop); false when no such session is live. */
+    /**
+     * Ends the session at once, saying why (what asked for the stop); a hibernated one is deleted. False when no such
+     * session is live or asleep.
+     */
     public boolean stop(SessionKey key, String detail) {
         Optional<Session> session = directory.find(key);
-        session.ifPresent(s -> ender.end(s, EndReason.STOPPED, detail));
-        return session.isPresent();
+        session.ifPresent(s -> {
+            if (s.hibernating()) {
+                awaitAsleep(s, settings.shutdownGrace());
+            }
+            ender.end(s, EndReason.STOPPED, detail);
+        });
+        boolean exhausted = ender.exhausted.forget(key);
+        boolean asleep = hibernated.flatMap(h -> h.find(key)).map(h -> hibernator.orElseThrow().expire(h, detail))
+                .orElse(false);
+        return session.isPresent() || asleep || exhausted;
     }
 
     public List<SessionInfo> live() {
@@ -167,9 +307,10 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
                 .toList();
     }
 
-    /** Live sessions first, then the most recently ended. */
+    /** Live sessions first, then those asleep, then the most recently ended. */
     public List<SessionInfo> all() {
         var all = new ArrayList<>(live());
+        hibernated().forEach(h -> all.add(Hibernator.info(h)));
         all.addAll(history.newestFirst());
         return all;
     }
@@ -182,12 +323,32 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
     public void runtimeDeleted(String runtimeId) {
         quotas.forgetRuntime(runtimeId);
         endWhere(s -> s.key.runtimeId().equals(runtimeId), EndReason.RUNTIME_DELETED, "the agent runtime was deleted");
+        forgetAsleep(h -> h.key().runtimeId().equals(runtimeId), "the agent runtime was deleted");
+        storages.ifPresent(st -> st.runtimeDeleted(runtimeId));
+        templates.ifPresent(t -> t.runtimeDeleted(runtimeId));
     }
 
     @Override
     public void endpointDeleted(String runtimeId, String endpointName) {
         endWhere(s -> s.key.runtimeId().equals(runtimeId) && s.key.endpointName().equals(endpointName),
                 EndReason.RUNTIME_DELETED, "the endpoint " + endpointName + " was deleted");
+        forgetAsleep(h -> h.key().runtimeId().equals(runtimeId) && h.key().endpointName().equals(endpointName),
+                "the endpoint " + endpointName + " was deleted");
+    }
+
+    private void forgetAsleep(Predicate<HibernatedSession> which, String detail) {
+        hibernator.ifPresent(h -> hibernated().stream().filter(which).forEach(asleep -> h.expire(asleep, detail)));
+    }
+
+    private static void awaitAsleep(Session session, Duration wait) {
+        try {
+            session.asleep.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionException.Interrupted(session.sessionId());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new SessionException.NotReady(session.sessionId(), wait);
+        }
     }
 
     /**
@@ -199,6 +360,8 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
         closing = true;
         Instant deadline = Instant.now().plus(settings.shutdownGrace());
         health.close(Duration.ofMillis(100));
+        hibernator.ifPresent(Hibernator::close);
+        templates.ifPresent(SnapshotTemplates::close);
         int left = endWhere(s -> true, EndReason.SHUTDOWN, "the server is shutting down");
         // A start under way stops its own sandbox once it sees the session ended; wait for those too.
         int starting = provisioner.awaitIdle(deadline);
@@ -217,6 +380,7 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
             return found.get();
         }
         refuseIfClosing(key.sessionId());
+        ender.exhausted.refuse(key);
         // Sessions opened in-process have no principal: only the tenant's limit holds them.
         Caller caller = key.owner().equals(SessionKey.LOCAL_OWNER) ? Caller.owner(deployment)
                 : Caller.of(deployment, key.owner());
@@ -225,6 +389,7 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
         Session made;
         try {
             made = provisioner.newSession(key, deployment);
+            resumable(key, deployment).ifPresent(made::resume);
         } catch (RuntimeException e) {
             active.close();
             throw e;
@@ -243,6 +408,17 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
             }
         }
         return entry.session();
+    }
+
+    /** The hibernated session this key continues; one of another runtime version is deleted (the session restarts). */
+    private Optional<HibernatedSession> resumable(SessionKey key, Deployment deployment) {
+        Optional<HibernatedSession> asleep = hibernated.flatMap(h -> h.find(key));
+        if (asleep.isPresent() && !asleep.get().version().equals(deployment.version())) {
+            hibernator.orElseThrow().expire(asleep.get(), "hibernated on version " + asleep.get().version()
+                    + "; the endpoint now serves version " + deployment.version() + ", so the session starts afresh");
+            return Optional.empty();
+        }
+        return asleep;
     }
 
     private void refuseIfClosing(String sessionId) {

@@ -10,6 +10,7 @@ import io.hearth.launcher.WarmSandboxes;
 import io.hearth.quota.Lease;
 import io.hearth.quota.QuotaRefusal;
 import io.hearth.quota.Quotas;
+import io.hearth.sandbox.HibernationImage;
 import io.hearth.sandbox.Sandbox;
 import io.hearth.sandbox.SandboxIds;
 import java.time.Duration;
@@ -31,6 +32,17 @@ final class SessionProvisioner {
     private final SessionEnder ender;
     private final Quotas quotas;
     private int underWay;
+    /** Session storage and hibernated sessions, when the server keeps them (it does unless embedded without a data dir). */
+    private Optional<SessionStorages> storages = Optional.empty();
+    private Optional<HibernatedSessions> hibernated = Optional.empty();
+
+    private Optional<SnapshotTemplates> templates = Optional.empty();
+
+    void persistence(SessionStorages storages, HibernatedSessions hibernated, Optional<SnapshotTemplates> templates) {
+        this.storages = Optional.of(storages);
+        this.hibernated = Optional.of(hibernated);
+        this.templates = templates;
+    }
 
     SessionProvisioner(SandboxLauncher launcher, WarmSandboxes warmSandboxes, SessionEnder ender, Quotas quotas) {
         this.quotas = requireNonNull(quotas, "quotas");
@@ -64,8 +76,12 @@ final class SessionProvisioner {
         boolean ready = false;
         String failure = "the start ended unexpectedly";
         Lease coldStart = Lease.NONE;
+        Optional<HibernatedSession> resumes = session.resumes();
+        Optional<HibernationImage> template = Optional.empty();
         try {
-            Optional<WarmSandbox> warm = claimWarm(d);
+            var storage = storages.flatMap(st -> st.mountFor(session.key, d));
+            // A resumed session needs its own image, and one with storage its own files: no warm sandbox has either.
+            Optional<WarmSandbox> warm = resumes.isPresent() || storage.isPresent() ? Optional.empty() : claimWarm(d);
             Instant startedAt = Instant.now();
             if (warm.isPresent()) {
                 WarmSandbox w = warm.get();
@@ -75,7 +91,11 @@ final class SessionProvisioner {
                 // A full node refuses at once rather than after a wait for a cold-start turn.
                 quotas.checkSandboxRoom(d);
                 coldStart = quotas.admitColdStart();
-                started = launcher.start(d, session.sandboxId());
+                if (resumes.isEmpty() && storage.isEmpty()) {
+                    template = templates.flatMap(t -> t.forStart(d));
+                }
+                Optional<HibernationImage> from = resumes.isPresent() ? resumes.map(HibernatedSession::image) : template;
+                started = launcher.start(d, session.sandboxId(), from, storage);
             }
             if (started == null || !(attached = session.attach(started))) {
                 return; // ended before or while its sandbox started: the finally stops what there is
@@ -86,8 +106,15 @@ final class SessionProvisioner {
             }
             ready = session.becomeReady(Instant.now());
             if (ready) {
+                // Resumed: the image has served; the session is awake and will save a new one if it sleeps again.
+                resumes.ifPresent(r -> hibernated.ifPresent(h -> h.remove(r.key())));
+                if (warm.isEmpty() && resumes.isEmpty() && template.isEmpty()) {
+                    templates.ifPresent(t -> t.afterColdStart(d));
+                }
                 LOG.info("session {} of {} ({}) ready in {} sandbox {} after {} ms", session.sessionId(), d.runtimeId(),
-                        d.endpointName(), warm.isPresent() ? "warm" : "cold", started.id(),
+                        d.endpointName(), warm.isPresent() ? "warm" : resumes.isPresent() ? "resumed "
+                                + resumes.get().image().kind().wireName() : template.isPresent() ? "template" : "cold",
+                        started.id(),
                         Duration.between(session.createdAt, Instant.now()).toMillis());
             }
         } catch (SandboxLauncher.LaunchException e) {
@@ -96,6 +123,8 @@ final class SessionProvisioner {
             // The waiters get the refusal itself (402 or 429), not a start failure.
             failure = "refused: " + e.getMessage();
             session.ready.completeExceptionally(e);
+        } catch (java.io.UncheckedIOException e) {
+            failure = "its session storage could not be prepared: " + e.getMessage();
         } catch (RuntimeException e) {
             // A driver or pool bug: the caller still gets a start failure, and nothing is left running.
             failure = "unexpected failure: " + e;
@@ -106,6 +135,15 @@ final class SessionProvisioner {
         } finally {
             coldStart.close();
             if (!ready) {
+                String why = failure;
+                template.ifPresent(t -> templates.ifPresent(all -> all.failed(t, why)));
+                if (resumes.isPresent()) {
+                    // A resume that fails once fails again: the image goes, and the next call starts afresh.
+                    failure = "it could not be resumed from hibernation (" + resumes.get().image().kind().wireName()
+                            + " image of " + resumes.get().hibernatedAt() + "; deleted, the next call starts the session"
+                            + " afresh): " + failure;
+                    hibernated.ifPresent(h -> h.remove(resumes.get().key()));
+                }
                 // A no-op when something else ended it first; either way the waiters are released.
                 ender.end(session, EndReason.START_FAILED, failure);
                 if (started != null && !attached) {
@@ -147,6 +185,9 @@ final class SessionProvisioner {
     /** The exit notification comes on a driver thread: the end itself runs on the ender's workers. */
     private void watchExit(Session session, Sandbox sandbox) {
         sandbox.exit().whenComplete((exit, failure) -> {
+            if (session.hibernating()) {
+                return; // saved, not dead: the hibernation ends the session as asleep, or says why it could not
+            }
             if (exit == null) {
                 ender.endLater(session, EndReason.AGENT_EXITED, "the sandbox ended: " + failure);
             } else if (!session.isReady() && !session.ended()) {

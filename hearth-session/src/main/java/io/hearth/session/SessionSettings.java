@@ -12,11 +12,17 @@ import java.time.Duration;
  * @param unhealthyAfter    consecutive failed pings, with no request in flight, that end a session as unhealthy
  * @param endedHistory      how many ended sessions are kept for the sessions API
  * @param shutdownGrace     how long closing the session manager may take to stop every sandbox, starting ones too
+ * @param hibernation       how long hibernated sessions and session storage are kept, and a tenant's share of them
  */
 public record SessionSettings(Duration readinessTimeout, Duration pingInterval, int unhealthyAfter, int endedHistory,
-        Duration shutdownGrace) {
-    public static final SessionSettings DEFAULT =
-            new SessionSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 5, 1000, Duration.ofSeconds(10));
+        Duration shutdownGrace, HibernationPolicy hibernation) {
+    public static final SessionSettings DEFAULT = new SessionSettings(Duration.ofSeconds(60), Duration.ofSeconds(2), 5,
+            1000, Duration.ofSeconds(10), HibernationPolicy.DEFAULT);
+
+    public SessionSettings(Duration readinessTimeout, Duration pingInterval, int unhealthyAfter, int endedHistory,
+            Duration shutdownGrace) {
+        this(readinessTimeout, pingInterval, unhealthyAfter, endedHistory, shutdownGrace, HibernationPolicy.DEFAULT);
+    }
 
     /** A ping gets at least this long to answer, however short the interval. */
     private static final Duration MIN_PING_TIMEOUT = Duration.ofSeconds(2);
@@ -25,6 +31,7 @@ public record SessionSettings(Duration readinessTimeout, Duration pingInterval, 
         requireNonNull(readinessTimeout, "readinessTimeout");
         requireNonNull(pingInterval, "pingInterval");
         requireNonNull(shutdownGrace, "shutdownGrace");
+        requireNonNull(hibernation, "hibernation");
         if (readinessTimeout.isNegative() || readinessTimeout.isZero()) {
             throw new IllegalArgumentException("readinessTimeout: " + readinessTimeout + " (expected: positive)");
         }
@@ -48,18 +55,22 @@ public record SessionSettings(Duration readinessTimeout, Duration pingInterval, 
     }
 
     public SessionSettings withPingInterval(Duration interval) {
-        return new SessionSettings(readinessTimeout, interval, unhealthyAfter, endedHistory, shutdownGrace);
+        return new SessionSettings(readinessTimeout, interval, unhealthyAfter, endedHistory, shutdownGrace, hibernation);
     }
 
     public SessionSettings withReadinessTimeout(Duration timeout) {
-        return new SessionSettings(timeout, pingInterval, unhealthyAfter, endedHistory, shutdownGrace);
+        return new SessionSettings(timeout, pingInterval, unhealthyAfter, endedHistory, shutdownGrace, hibernation);
     }
 
     public SessionSettings withUnhealthyAfter(int failedPings) {
-        return new SessionSettings(readinessTimeout, pingInterval, failedPings, endedHistory, shutdownGrace);
+        return new SessionSettings(readinessTimeout, pingInterval, failedPings, endedHistory, shutdownGrace, hibernation);
     }
 
     public SessionSettings withShutdownGrace(Duration grace) {
-        return new SessionSettings(readinessTimeout, pingInterval, unhealthyAfter, endedHistory, grace);
+        return new SessionSettings(readinessTimeout, pingInterval, unhealthyAfter, endedHistory, grace, hibernation);
+    }
+
+    public SessionSettings withHibernation(HibernationPolicy policy) {
+        return new SessionSettings(readinessTimeout, pingInterval, unhealthyAfter, endedHistory, shutdownGrace, policy);
     }
 }

@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
@@ -43,8 +45,131 @@ public final class HearthClient {
                 Credentials.find(dataDir));
     }
 
+    /** The server at {@code endpoint} when given, else as {@link #fromEnvironment(Path)} finds it. */
+    public static HearthClient of(Optional<URI> endpoint, Path dataDir) {
+        return endpoint.map(e -> new HearthClient(e, Credentials.find(dataDir))).orElseGet(() -> fromEnvironment(dataDir));
+    }
+
     public URI endpoint() {
         return endpoint;
+    }
+
+    /** Every item of a paged control-plane list ({@code POST path?maxResults=100&nextToken=}), in order. */
+    public List<JsonNode> listAll(String path, String field) {
+        var items = new ArrayList<JsonNode>();
+        String nextToken = null;
+        do {
+            String query = "?maxResults=100" + (nextToken == null ? "" : "&nextToken=" + URLEncoder.encode(nextToken, StandardCharsets.UTF_8));
+            JsonNode page = send(HttpRequest.newBuilder(endpoint.resolve(path + query))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            page.path(field).forEach(items::add);
+            nextToken = page.hasNonNull("nextToken") ? page.get("nextToken").asString() : null;
+        } while (nextToken != null);
+        return items;
+    }
+
+    public List<JsonNode> runtimes() {
+        return listAll("/runtimes/", "agentRuntimes");
+    }
+
+    public List<JsonNode> runtimeVersions(String runtimeId) {
+        return listAll("/runtimes/" + segment(runtimeId) + "/versions/", "agentRuntimes");
+    }
+
+    public List<JsonNode> runtimeEndpoints(String runtimeId) {
+        return listAll("/runtimes/" + segment(runtimeId) + "/runtime-endpoints/", "runtimeEndpoints");
+    }
+
+    /** Hearth's sessions API: the caller's tenant's sessions (every tenant's for the server's account). */
+    public JsonNode sessions(Optional<String> runtimeId, Optional<String> state) {
+        var query = new StringBuilder();
+        runtimeId.ifPresent(r -> query.append(query.isEmpty() ? "?" : "&").append("runtimeId=").append(segment(r)));
+        state.ifPresent(st -> query.append(query.isEmpty() ? "?" : "&").append("state=").append(segment(st)));
+        return send(HttpRequest.newBuilder(endpoint.resolve("/hearth/v1/sessions" + query)).GET().build());
+    }
+
+    /** Hearth's trace view: the session's recent invocation traces (docs/tracing.md). */
+    public JsonNode traces(String runtimeId, String sessionId) {
+        return send(HttpRequest.newBuilder(endpoint.resolve("/hearth/v1/sessions/" + segment(sessionId) + "/traces?runtimeId="
+                + segment(runtimeId))).GET().build());
+    }
+
+    /** StopRuntimeSession on the runtime of {@code accountId}. */
+    public JsonNode stopSession(String runtimeId, String accountId, String qualifier, String sessionId) {
+        var body = Map.<String, Object>of("clientToken", java.util.UUID.randomUUID().toString());
+        return send(HttpRequest.newBuilder(dataPlane(runtimeId, "stopruntimesession", accountId, qualifier))
+                .header("Content-Type", "application/json")
+                .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", sessionId)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build());
+    }
+
+    /** InvokeAgentRuntime; the answer's body streams as the agent writes it. */
+    public HttpResponse<java.io.InputStream> invoke(String runtimeId, String accountId, String qualifier, String sessionId,
+            byte[] payload, String contentType) {
+        return stream(HttpRequest.newBuilder(dataPlane(runtimeId, "invocations", accountId, qualifier))
+                .header("Content-Type", contentType)
+                .header("Accept", "text/event-stream, application/json, */*")
+                .header("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", sessionId)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build(), payload);
+    }
+
+    /** A session's agent log, as it is written when {@code follow}. */
+    public HttpResponse<java.io.InputStream> logs(String runtimeId, String sessionId, boolean follow, java.util.OptionalLong tail) {
+        String query = "?runtimeId=" + segment(runtimeId) + (follow ? "&follow=true" : "")
+                + (tail.isPresent() ? "&tail=" + tail.getAsLong() : "");
+        return stream(HttpRequest.newBuilder(endpoint.resolve("/hearth/v1/sessions/" + segment(sessionId) + "/logs" + query))
+                .GET().build(), new byte[0]);
+    }
+
+    private URI dataPlane(String runtimeId, String operation, String accountId, String qualifier) {
+        return endpoint.resolve("/runtimes/" + segment(runtimeId) + "/" + operation + "?accountId=" + segment(accountId)
+                + "&qualifier=" + segment(qualifier));
+    }
+
+    /** Percent-encodes one path segment or query value, spaces as %20 (SigV4 signs them so). */
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Signs and sends a request whose answer is read as it arrives; a refusal is read whole and thrown. */
+    private HttpResponse<java.io.InputStream> stream(HttpRequest request, byte[] body) {
+        var copy = HttpRequest.newBuilder(request, (name, value) -> true)
+                .method(request.method(), body.length == 0 && request.method().equals("GET")
+                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        signer.ifPresent(s -> {
+            var signedHeaders = new java.util.TreeMap<String, String>();
+            request.headers().firstValue("Content-Type").ifPresent(v -> signedHeaders.put("Content-Type", v));
+            s.sign(request.method(), request.uri(), signedHeaders, SigV4Signer.sha256Hex(body)).forEach(copy::header);
+        });
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(copy.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new HearthClientException("cannot reach Hearth at " + endpoint + ": " + why(e)
+                    + " (expected: a running Hearth there; start one with ./hearth server, or set HEARTH_ENDPOINT)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HearthClientException("interrupted");
+        }
+        if (response.statusCode() / 100 == 2) {
+            return response;
+        }
+        byte[] refusal;
+        try (var in = response.body()) {
+            refusal = in.readNBytes(64 * 1024);
+        } catch (IOException e) {
+            refusal = new byte[0];
+        }
+        JsonNode error;
+        try {
+            error = refusal.length == 0 ? Json.mapper().createObjectNode() : Json.tree(refusal);
+        } catch (ApiException e) {
+            error = Json.mapper().createObjectNode().put("message", new String(refusal, StandardCharsets.UTF_8).strip());
+        }
+        String type = error.path("__type").asString(response.headers().firstValue("x-amzn-ErrorType").orElse(""));
+        throw new HearthClientException(request.method() + " " + request.uri().getPath() + " answered "
+                + response.statusCode() + " " + type + ": " + error.path("message").asString(error.toString()),
+                response.statusCode());
     }
 
     public void uploadArtifact(String bucket, String key, Path zip) {
@@ -250,7 +375,8 @@ public final class HearthClient {
         }
         if (response.statusCode() / 100 != 2) {
             throw new HearthClientException(request.method() + " " + request.uri().getPath() + " answered "
-                    + response.statusCode() + " " + body.path("__type").asString("") + ": " + body.path("message").asString(body.toString()));
+                    + response.statusCode() + " " + body.path("__type").asString("") + ": " + body.path("message").asString(body.toString()),
+                    response.statusCode());
         }
         return body;
     }
@@ -265,8 +391,20 @@ public final class HearthClient {
 
     /** The server refused or could not be reached; the message is fit for the terminal. */
     public static final class HearthClientException extends RuntimeException {
+        private final int status;
+
         public HearthClientException(String message) {
+            this(message, 0);
+        }
+
+        /** @param status the HTTP status the server answered with; 0 when it did not answer */
+        public HearthClientException(String message, int status) {
             super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
         }
     }
 }

@@ -174,7 +174,8 @@ final class DeploymentDirectory implements Deployments {
                 new AgentIdentity(Optional.ofNullable(config.path("roleArn").stringValue(null)),
                         config.path("metadataConfiguration").path("requireMMDSV2").booleanValue(false)),
                 Optional.ofNullable(config.path("authorizerConfiguration").get("customJWTAuthorizer")).map(JsonNode::toString),
-                image(launch.path("image")));
+                image(launch.path("image")),
+                FilesystemConfigurations.sessionStorage(config));
     }
 
     private static Optional<DeployedImage> image(JsonNode image) {

@@ -37,7 +37,7 @@ record RuntimeRequest(
     private static final List<String> RUNTIMES =
             List.of("PYTHON_3_10", "PYTHON_3_11", "PYTHON_3_12", "PYTHON_3_13", "PYTHON_3_14", "NODE_22");
     private static final List<String> PROTOCOLS = List.of("HTTP", "MCP", "A2A", "AGUI");
-    private static final List<String> UNSUPPORTED = List.of("filesystemConfigurations", "capacityProviderConfiguration");
+    private static final List<String> UNSUPPORTED = List.of("capacityProviderConfiguration");
 
     RuntimeRequest {
         requireNonNull(name, "name");
@@ -101,6 +101,7 @@ record RuntimeRequest(
                 config.putObject("metadataConfiguration").put("requireMMDSV2", v2.booleanValue());
             }
         });
+        FilesystemConfigurations.parse(body, config, checks);
         Map<String, String> tags = create
                 ? checks.map(body, "tags", "tags", 50, 1, 128, 256, TAG).orElse(Map.of())
                 : Map.of();

@@ -8,6 +8,7 @@ import io.hearth.http.Replies;
 import io.hearth.deployment.Deployment;
 import io.hearth.deployment.ServerProtocol;
 import io.hearth.router.AgentTimeouts;
+import io.hearth.router.tracing.InvocationTrace;
 import io.hearth.session.EndReason;
 import io.hearth.session.Exchange;
 import java.io.EOFException;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ObjLongConsumer;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpHeader;
@@ -63,6 +65,8 @@ public final class AgentCall {
     private McpSession mcp;
     private Deployment deployment;
     private Optional<ResumableStreams> resumable = Optional.empty();
+    /** Told the size of each chunk of the agent's answer, with the exchange it is on (budgets count it). */
+    private ObjLongConsumer<Exchange> streamed = (exchange, bytes) -> {};
     /** Set once a resumable stream took over the agent's answer: the caller's end no longer ends the exchange. */
     private volatile boolean handedOver;
 
@@ -103,6 +107,12 @@ public final class AgentCall {
         return this;
     }
 
+    /** Counts the agent's answer, chunk by chunk, against the session's streamed-bytes budget (docs/budgets.md). */
+    public AgentCall withStreamedBytes(ObjLongConsumer<Exchange> meter) {
+        this.streamed = java.util.Objects.requireNonNull(meter, "meter");
+        return this;
+    }
+
     /** SSE answers are numbered and held for callers that reattach (docs/data-plane.md, Resumable streams). */
     public AgentCall withResumableStreams(ResumableStreams streams) {
         this.resumable = Optional.of(streams);
@@ -115,7 +125,7 @@ public final class AgentCall {
         this.body = body;
         this.deployment = deployment;
         this.sendAgain = fresh -> new AgentCall(callerRequest, callerResponse, callerCallback, fresh).withMcp(mcp)
-                .withResumable(resumable).start(client, deployment, method, path, accept, requestId, body, timeouts);
+                .withResumable(resumable).withStreamedBytes(streamed).start(client, deployment, method, path, accept, requestId, body, timeouts);
         agentRequest = client.newRequest(session.agent().getHostString(), session.agent().getPort())
                 .method(method)
                 .path(path)
@@ -128,6 +138,10 @@ public final class AgentCall {
                             Optional.ofNullable((String) callerRequest.getAttribute(CallerAuth.WORKLOAD_TOKEN)), headers);
                     headers.put(HttpHeader.ACCEPT, accept);
                     mcp.toAgent(session, headers);
+                    if (callerRequest.getAttribute(InvocationTrace.ATTRIBUTE) instanceof InvocationTrace trace) {
+                        // The agent's spans join the invocation's trace, under the span of this call.
+                        headers.put(AwsHeaders.TRACEPARENT, trace.agentCall());
+                    }
                 })
                 .onRequestBegin(request -> begun.set(true))
                 .onResponseContentSource(this::agentResponded);
@@ -149,8 +163,12 @@ public final class AgentCall {
     }
 
     /** Agent→proxy: the agent's status and headers are here; its body follows through {@code content}. */
-    private void agentResponded(org.eclipse.jetty.client.Response agentResponse, Content.Source content) {
+    private void agentResponded(org.eclipse.jetty.client.Response agentResponse, Content.Source agentContent) {
         int status = agentResponse.getStatus();
+        Content.Source content = new MeteredSource(agentContent, bytes -> streamed.accept(session, bytes));
+        if (callerRequest.getAttribute(InvocationTrace.ATTRIBUTE) instanceof InvocationTrace trace) {
+            trace.agentAnswered(status);
+        }
         // MCP clients act on the server's own statuses (404: session gone, 405: no stream here), so an MCP agent's
         // answer passes as it is; other agents' errors become RuntimeClientError.
         if (status / 100 != 2 && deployment.serverProtocol() != ServerProtocol.MCP) {
@@ -264,7 +282,8 @@ public final class AgentCall {
      */
     static boolean endsStreamsCleanly(EndReason reason) {
         return switch (reason) {
-            case AGENT_EXITED, OOM, UNHEALTHY -> false;
+            // A used-up budget cuts the answer too: a caller must not take a truncated answer for a whole one.
+            case AGENT_EXITED, OOM, UNHEALTHY, BUDGET -> false;
             default -> true;
         };
     }
@@ -303,6 +322,8 @@ public final class AgentCall {
         }
         return switch (cause) {
             case AgentRequestBody.PayloadTooLarge tooLarge -> tooLarge.asApiError();
+            case SessionEnded ended when ended.reason == EndReason.BUDGET -> new ApiException.QuotaExceeded("session "
+                    + session.sessionId() + " ended while the request was in flight (budget: " + session.endDetail() + ")");
             case SessionEnded ended -> ApiException.runtimeClient("session " + session.sessionId()
                     + " ended while the request was in flight (" + ended.reason.wireName() + ")");
             case ApiException api -> api;

@@ -3,6 +3,7 @@ package io.hearth.sandbox.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.hearth.sandbox.ExecSpec;
+import io.hearth.sandbox.HibernationKind;
 import io.hearth.sandbox.ReclaimReport;
 import io.hearth.sandbox.ResourceLimits;
 import io.hearth.sandbox.Sandbox;
@@ -106,7 +107,41 @@ abstract class IsolatedDriver implements SandboxDriver {
      * @param merged the copy-on-write view of the code or image, already mounted
      */
     record Launch(Path dir, Path workspace, SandboxNetwork network, SandboxCgroup cgroup, int uid, SandboxDisk disk,
-            Path merged) {}
+            Path merged, Optional<Path> storage) {}
+
+    /**
+     * Whom the new sandbox's files belong to: a sandbox resumed from memory keeps its old agent's ids, which its
+     * restored processes still run as; any other, the ids this start gives its agent.
+     */
+    private SandboxDisk.Owner owner(SandboxSpec spec, int uid) {
+        return spec.resume().filter(image -> image.kind() == HibernationKind.MEMORY && resumesMemory())
+                .map(image -> new SandboxDisk.Owner(image.uid(), image.gid()))
+                .orElse(agentOwner(spec, uid));
+    }
+
+    /** Whether this driver restores a hibernated sandbox's memory. */
+    boolean resumesMemory() {
+        return false;
+    }
+
+    /**
+     * Makes the directory a mount is laid on, where the launcher cannot: drivers whose sandbox root is read-only or
+     * shared. Nothing by default (bwrap creates its mount points on a root of its own).
+     */
+    void prepareMountPoint(SandboxSpec spec, String path) throws IOException {}
+
+    /**
+     * Saves the running sandbox's memory into {@code dir}, which ends it; false when this driver cannot, or the save
+     * failed (the sandbox may then have ended too, and its files are still kept).
+     */
+    boolean checkpoint(IsolatedSandbox sandbox, Path dir) {
+        return false;
+    }
+
+    @Override
+    public java.util.Optional<HibernationKind> hibernation() {
+        return Optional.of(resumesMemory() ? HibernationKind.MEMORY : HibernationKind.FILESYSTEM);
+    }
 
     @Override
     public final Sandbox start(SandboxSpec spec) {
@@ -158,14 +193,23 @@ abstract class IsolatedDriver implements SandboxDriver {
             record.write(dir); // before anything else of the sandbox exists on the host
             cgroup = cgroups.create(name(), id, spec.limits(), hostTaskLimit(spec.limits()));
             long t1 = System.nanoTime();
-            SandboxDisk disk = SandboxDisk.mount(dir, spec.limits().workspaceBytes(), agentOwner(spec, uid));
+            SandboxDisk disk = SandboxDisk.mount(dir, spec.limits().workspaceBytes(), owner(spec, uid));
             disk.seed(spec);
+            if (spec.resume().isPresent()) {
+                var image = spec.resume().get();
+                DiskCopies.restore(image.dir(), disk, new SandboxDisk.Owner(image.uid(), image.gid()));
+            }
+            Optional<StorageDisk> storage = Optional.empty();
+            if (spec.storage().isPresent()) {
+                storage = Optional.of(StorageDisk.mount(dir, spec.storage().get(), disk.owner()));
+                prepareMountPoint(spec, spec.storage().get().mountPath());
+            }
             Path merged = dir.resolve("merged");
             Files.createDirectory(merged);
             disk.mountOverlay(lower, merged);
             byAddress.put(network.sandboxAddress(), id);
             long t2 = System.nanoTime();
-            var launch = new Launch(dir, disk.workspace(), network, cgroup, uid, disk, merged);
+            var launch = new Launch(dir, disk.workspace(), network, cgroup, uid, disk, merged, storage.map(StorageDisk::root));
             // From /, with PATH alone: the sandbox's init inherits both, and a host path would tell the agent where it is.
             var builder = new ProcessBuilder(launchCommand(spec, launch))
                     .directory(Path.of("/").toFile())
@@ -181,7 +225,7 @@ abstract class IsolatedDriver implements SandboxDriver {
             var address = new InetSocketAddress(network.sandboxAddress(), spec.agentPort());
             // From here the sandbox's own teardown releases everything: nothing below may throw.
             return new IsolatedSandbox(this, id, dir, process, address, cgroup, lease, spec.limits(), uid,
-                    AgentEnvironment.of(spec));
+                    AgentEnvironment.of(spec), disk, storage);
         } catch (IOException | RuntimeException e) {
             if (process != null) {
                 process.destroyForcibly();

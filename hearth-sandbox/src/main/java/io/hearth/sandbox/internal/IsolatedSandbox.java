@@ -2,18 +2,27 @@ package io.hearth.sandbox.internal;
 
 import io.hearth.api.Workers;
 import io.hearth.sandbox.ExecSpec;
+import io.hearth.sandbox.HibernationImage;
+import io.hearth.sandbox.HibernationKind;
+import io.hearth.sandbox.SandboxException;
 import io.hearth.sandbox.ResourceLimits;
 import io.hearth.sandbox.SandboxExit;
 import io.hearth.sandbox.SandboxProcess;
 import io.hearth.sandbox.SandboxUsage;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +49,17 @@ final class IsolatedSandbox implements DriverLifecycle.Stoppable {
     private final Map<String, String> environment;
     private final ExecRegistry execs;
 
+    private final SandboxDisk disk;
+    private final Optional<StorageDisk> storage;
+    /** Where the teardown saves the files when the sandbox hibernates; set once, before it is asked to end. */
+    private final AtomicReference<Path> hibernateTo = new AtomicReference<>();
+    private final CompletableFuture<Void> saved = new CompletableFuture<>();
+
     IsolatedSandbox(IsolatedDriver driver, String id, Path dir, Process launcher, InetSocketAddress address,
             SandboxCgroup cgroup, NetworkSlots.Lease lease, ResourceLimits limits, int uid,
-            Map<String, String> environment) {
+            Map<String, String> environment, SandboxDisk disk, Optional<StorageDisk> storage) {
+        this.disk = disk;
+        this.storage = storage;
         this.driver = driver;
         this.id = id;
         this.dir = dir;
@@ -91,6 +108,7 @@ final class IsolatedSandbox implements DriverLifecycle.Stoppable {
             if (!stopRequested.get() && cgroup.oomKills() > 0) {
                 why = new SandboxExit.OutOfMemory(limits.memoryBytes());
             }
+            keepFiles();
             driver.release(id, dir, cgroup, lease.slot());
         } catch (RuntimeException e) {
             LOG.warn("sandbox {}: teardown failed; reclaim at the next start removes the rest", id, e);
@@ -105,6 +123,84 @@ final class IsolatedSandbox implements DriverLifecycle.Stoppable {
             }
         }
     }
+
+    /**
+     * What must outlive the sandbox, saved while its disk is still mounted and nothing runs on it: the session's
+     * storage always, the hibernation image's files when it hibernates. A failure to save one does not stop the other,
+     * nor the teardown.
+     */
+    private void keepFiles() {
+        try {
+            storage.ifPresent(StorageDisk::persist);
+        } catch (RuntimeException e) {
+            LOG.error("sandbox {}: cannot keep its session storage", id, e);
+        }
+        Path image = hibernateTo.get();
+        if (image == null) {
+            return;
+        }
+        try {
+            DiskCopies.save(disk, image);
+            saved.complete(null);
+        } catch (RuntimeException e) {
+            saved.completeExceptionally(e);
+        }
+    }
+
+    @Override
+    public HibernationImage hibernate(Path image) {
+        if (!launcher.isAlive() || stopRequested.get() || !hibernateTo.compareAndSet(null, image)) {
+            throw new SandboxException("sandbox " + id + " cannot hibernate: it has ended or is ending");
+        }
+        // A stop from here on is this one: the exit reports a stop, and no one else signals the agent.
+        stopRequested.set(true);
+        boolean memory;
+        try {
+            Files.createDirectories(image);
+            memory = driver.checkpoint(this, image.resolve(MEMORY));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("sandbox {}: cannot save its memory; keeping its files only", id, e);
+            memory = false;
+        }
+        if (!memory && launcher.isAlive()) {
+            try {
+                driver.requestStop(this);
+            } catch (RuntimeException e) {
+                LOG.warn("sandbox {}: cannot ask its agent to end; killing it", id, e);
+            }
+        }
+        await(launcher.onExit(), driver.stopGrace);
+        if (launcher.isAlive()) {
+            forceStop();
+        }
+        await(exit, TEARDOWN_WAIT);
+        if (!exit.isDone()) {
+            throw new SandboxException("sandbox " + id + ": its teardown did not finish; the hibernation image is incomplete");
+        }
+        try {
+            saved.get(1, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new SandboxException("sandbox " + id + ": cannot save its files: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw new SandboxException("sandbox " + id + ": its files were not saved", e);
+        }
+        var owner = disk.owner();
+        return new HibernationImage(image, memory ? HibernationKind.MEMORY : HibernationKind.FILESYSTEM,
+                DiskCopies.size(image), owner.uid(), owner.gid());
+    }
+
+    private static void await(CompletableFuture<?> future, Duration timeout) {
+        try {
+            future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the caller looks at what is done
+        }
+    }
+
+    /** The directory of a hibernation image that holds the saved memory, when there is one. */
+    static final String MEMORY = "memory";
 
     @Override
     public String id() {

@@ -161,6 +161,14 @@ public final class NamespacesDriver extends IsolatedDriver {
         return argv;
     }
 
+    /** The session's storage at its mount path, when the sandbox has one. */
+    private static List<String> storageBind(SandboxSpec spec, Launch launch) {
+        if (launch.storage().isEmpty() || spec.storage().isEmpty()) {
+            return List.of();
+        }
+        return List.of("--bind", staged(launch.storage().get(), launch.dir()), spec.storage().get().mountPath());
+    }
+
     /** Where a path under the sandbox's state directory appears to bwrap: under the stage the launcher binds it on. */
     private static String staged(Path path, Path dir) {
         return STAGE.resolve(dir.relativize(path)).toString();
@@ -185,7 +193,9 @@ public final class NamespacesDriver extends IsolatedDriver {
                 "--dev", "/dev",
                 "--bind", staged(launch.disk().tmp(), launch.dir()), "/tmp",
                 "--bind", staged(launch.merged(), launch.dir()), BaseFilesystem.CODE,
-                "--bind", staged(launch.workspace(), launch.dir()), BaseFilesystem.WORKSPACE,
+                "--bind", staged(launch.workspace(), launch.dir()), BaseFilesystem.WORKSPACE));
+        argv.addAll(storageBind(spec, launch));
+        argv.addAll(List.of(
                 "--chdir", BaseFilesystem.CODE,
                 // bwrap builds the root on a tmpfs the sandbox's user namespace owns; without this the agent could
                 // write beside the base (into /, /etc). /app, /tmp and the workspace are mounts of their own and stay
@@ -214,7 +224,9 @@ public final class NamespacesDriver extends IsolatedDriver {
                 "--proc", "/proc",
                 "--dev", "/dev",
                 "--bind", staged(launch.disk().tmp(), launch.dir()), "/tmp",
-                "--bind", staged(launch.workspace(), launch.dir()), BaseFilesystem.WORKSPACE,
+                "--bind", staged(launch.workspace(), launch.dir()), BaseFilesystem.WORKSPACE));
+        argv.addAll(storageBind(spec, launch));
+        argv.addAll(List.of(
                 "--chdir", image.workingDir(),
                 "--"));
         argv.addAll(spec.command());

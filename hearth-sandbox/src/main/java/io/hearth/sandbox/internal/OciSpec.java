@@ -53,6 +53,10 @@ final class OciSpec {
         mounts.add(mount(BaseFilesystem.WORKSPACE, "bind", launch.workspace().toString(), List.of("rbind", "rw")));
         // On the sandbox's disk, not in the sentry's memory: one quota for everything the agent writes.
         mounts.add(mount("/tmp", "bind", launch.disk().tmp().toString(), List.of("rbind", "rw")));
+        if (launch.storage().isPresent() && spec.storage().isPresent()) {
+            mounts.add(mount(spec.storage().get().mountPath(), "bind", launch.storage().get().toString(),
+                    List.of("rbind", "rw")));
+        }
 
         var namespaces = List.of(
                 Map.of("type", "pid"),

@@ -114,6 +114,9 @@ record SandboxDisk(Path root, Owner owner) {
             ensureDirectory(lower, point, false);
         }
         ensureDirectory(lower, image.workingDir(), true);
+        if (spec.storage().isPresent()) {
+            ensureDirectory(lower, spec.storage().get().mountPath(), false);
+        }
         String home = image.env().get("HOME");
         if (home != null && home.startsWith("/")) {
             ensureDirectory(lower, home, true);

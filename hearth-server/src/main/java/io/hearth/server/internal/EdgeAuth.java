@@ -96,6 +96,10 @@ public final class EdgeAuth {
             // Liveness probes (service managers, load balancers) carry no credentials; the answer reveals nothing.
             return new Outcome.Proceed(request);
         }
+        if (ConsoleHandler.serves(request)) {
+            // The console's static files hold no secret; the page signs every API call it makes (docs/console.md).
+            return new Outcome.Proceed(request);
+        }
         if (isOpenDocument(request)) {
             // Public by nature: Hearth's token-verification keys, and where a JWT runtime's callers get a token.
             return new Outcome.Proceed(request);

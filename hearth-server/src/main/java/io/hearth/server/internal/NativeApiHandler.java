@@ -5,8 +5,10 @@ import io.hearth.api.FieldError;
 import io.hearth.http.PathSegments;
 import io.hearth.http.Replies;
 import io.hearth.quota.Quotas;
+import io.hearth.sandbox.SandboxUsage;
 import io.hearth.session.SessionInfo;
 import io.hearth.session.SessionManager;
+import io.hearth.session.SessionState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -50,9 +53,17 @@ public final class NativeApiHandler extends Handler.Abstract {
     private final long maxArtifactBytes;
     private final Quotas quotas;
     private final Tenancy tenancy;
+    private final Function<String, Optional<SandboxUsage>> usage;
 
     public NativeApiHandler(SessionManager sessions, Function<String, Path> artifactsDir, String isolation, long maxArtifactBytes,
             Quotas quotas, String rootTenant) {
+        this(sessions, artifactsDir, isolation, maxArtifactBytes, quotas, rootTenant, sandboxId -> Optional.empty());
+    }
+
+    /** @param usage what a live sandbox uses (by sandbox id), shown with its session */
+    public NativeApiHandler(SessionManager sessions, Function<String, Path> artifactsDir, String isolation, long maxArtifactBytes,
+            Quotas quotas, String rootTenant, Function<String, Optional<SandboxUsage>> usage) {
+        this.usage = usage;
         this.quotas = quotas;
         this.tenancy = new Tenancy(rootTenant, (tenant, runtimeId) -> false);
         this.sessions = sessions;
@@ -103,7 +114,18 @@ public final class NativeApiHandler extends Handler.Abstract {
         } else if ("ended".equals(state)) {
             filter = filter.and(s -> s.endedAt().isPresent());
         }
-        return sessions.all().stream().filter(filter).map(NativeApiHandler::view).toList();
+        return sessions.all().stream().filter(filter).map(s -> withUsage(view(s), s)).toList();
+    }
+
+    /** A live session's CPU time and memory, where its driver measures them (cgroups). */
+    private Map<String, Object> withUsage(Map<String, Object> view, SessionInfo s) {
+        if (s.endedAt().isEmpty()) {
+            usage.apply(s.sandboxId()).ifPresent(u -> {
+                view.put("cpuSeconds", u.cpuTime().toMillis() / 1000.0);
+                view.put("memoryBytes", u.memoryBytes());
+            });
+        }
+        return view;
     }
 
     private static Map<String, Object> view(SessionInfo s) {
@@ -125,6 +147,15 @@ public final class NativeApiHandler extends Handler.Abstract {
         s.endedAt().ifPresent(t -> view.put("endedAt", t.toString()));
         s.endReason().ifPresent(r -> view.put("endReason", r));
         s.endDetail().ifPresent(d -> view.put("endDetail", d));
+        view.put("idleTimeoutSeconds", s.idleTimeout().toSeconds());
+        view.put("maxLifetimeSeconds", s.maxLifetime().toSeconds());
+        if (s.endedAt().isEmpty()) {
+            view.put("lifetimeEndsAt", s.createdAt().plus(s.maxLifetime()).toString());
+            if (s.state() == SessionState.IDLE) {
+                // From the last request's end; an agent's later time_of_last_update pushes the real end further.
+                view.put("idleExpiresAt", s.lastActivityAt().plus(s.idleTimeout()).toString());
+            }
+        }
         return view;
     }
 
