@@ -6,6 +6,7 @@ import io.hearth.bench.internal.ColdStartMeasurement;
 import io.hearth.bench.internal.CommandMeasurement;
 import io.hearth.bench.internal.DensityMeasurement;
 import io.hearth.bench.internal.HostFacts;
+import io.hearth.bench.internal.HibernationMeasurement;
 import io.hearth.bench.internal.ImageMeasurement;
 import io.hearth.bench.internal.JsonReport;
 import io.hearth.bench.internal.MachineLoad;
@@ -44,7 +45,8 @@ public final class Bench {
             new PoolMeasurement(),
             new CommandMeasurement(),
             new WebSocketMeasurement(),
-            new ImageMeasurement());
+            new ImageMeasurement(),
+            new HibernationMeasurement());
 
     private Bench() {}
 

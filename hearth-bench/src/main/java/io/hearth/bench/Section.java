@@ -10,7 +10,8 @@ public enum Section {
     WARM_POOL("pool", "Warm pool"),
     COMMANDS("commands", "Commands"),
     WEBSOCKET("websocket", "WebSocket"),
-    IMAGES("images", "Container images");
+    IMAGES("images", "Container images"),
+    HIBERNATION("hibernation", "Hibernation");
 
     private final String key;
     private final String title;
@@ -34,6 +35,6 @@ public enum Section {
                 return section;
             }
         }
-        throw new IllegalArgumentException("section: " + key + " (expected: one of warm, payload, sse, cold, density, pool, commands, websocket, images)");
+        throw new IllegalArgumentException("section: " + key + " (expected: one of warm, payload, sse, cold, density, pool, commands, websocket, images, hibernation)");
     }
 }

@@ -227,7 +227,7 @@ public final class HearthServer implements AutoCloseable {
                 new CommandHandler(control.deployments(), sessions, config.identity(), quotas), new InvocationMeters(dataPlane, meters));
         jetty.setHandler(new EdgeHandler(auth, dataPlanes, List.of(new ConsoleHandler(), new ControlPlaneHandler(control::runtimes, control::endpoints), new PoolApiHandler(pools, account, control::owns),
                 new MetricsHandler(meters), new KeysApiHandler(keys, account), new TenantQuotasApiHandler(store, quotas, account, Clock.systemUTC()), new JwksHandler(workloadTokens),
-                new SessionLogsApiHandler(sessions, account), new io.hearth.server.internal.HibernationApiHandler(sessions, account), new io.hearth.server.internal.TracesApiHandler(tracing, account), nativeApi)));
+                new SessionLogsApiHandler(sessions, account), new io.hearth.server.internal.HibernationApiHandler(sessions, account, control::owns), new io.hearth.server.internal.TracesApiHandler(tracing, account), nativeApi)));
         jetty.setErrorHandler(new AwsErrorHandler());
         jetty.setStopTimeout(2_000);
         jetty.start();

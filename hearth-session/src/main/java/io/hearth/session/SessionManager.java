@@ -166,6 +166,11 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
         }
     }
 
+    /** Snapshot templates, made, being made or not possible. */
+    public List<TemplateInfo> templates() {
+        return templates.map(SnapshotTemplates::list).orElse(List.of());
+    }
+
     /** Sessions asleep, oldest first. */
     public List<HibernatedSession> hibernated() {
         return hibernated.map(HibernatedSessions::all).orElse(List.of()).stream()

@@ -13,8 +13,11 @@ import io.hearth.sandbox.SandboxIds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -99,6 +102,21 @@ final class SnapshotTemplates implements AutoCloseable {
             }
             return gone;
         });
+    }
+
+    List<TemplateInfo> list() {
+        var all = new ArrayList<TemplateInfo>();
+        templates.forEach((key, state) -> {
+            String[] parts = key.split("\n");
+            all.add(switch (state) {
+                case State.Preparing p -> new TemplateInfo(parts[0], parts[1], parts[2], "preparing", OptionalLong.empty(), "");
+                case State.Ready r -> new TemplateInfo(parts[0], parts[1], parts[2], "ready",
+                        OptionalLong.of(r.image().bytes()), "");
+                case State.Unavailable u -> new TemplateInfo(parts[0], parts[1], parts[2], "unavailable",
+                        OptionalLong.empty(), u.why());
+            });
+        });
+        return all;
     }
 
     @Override

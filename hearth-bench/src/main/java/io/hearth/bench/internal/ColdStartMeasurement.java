@@ -70,10 +70,10 @@ public final class ColdStartMeasurement implements Measurement {
     private record DriverRun(List<Double> bareMillis, List<Double> hearthMillis, String how) {}
 
     /** A runtime on a server that runs {@code driver}, and whether that server is a dedicated one to close. */
-    private record Placement(HearthNode node, DeployedRuntime runtime, boolean dedicated, String how) {}
+    record Placement(HearthNode node, DeployedRuntime runtime, boolean dedicated, String how) {}
 
     private DriverRun measure(BenchContext context, String driver) throws IOException {
-        Placement placement = place(context, driver);
+        Placement placement = place(context, driver, "cold_" + driver, Map.of());
         BareRunsc runsc = driver.equals("gvisor") ? new BareRunsc(BareRunsc.find(), context.workDir().resolve("bare-runsc")) : null;
         try {
             var bare = new ArrayList<Double>();
@@ -91,10 +91,15 @@ public final class ColdStartMeasurement implements Measurement {
             }
             return new DriverRun(bare, hearth, placement.how());
         } finally {
-            placement.node().delete(placement.runtime());
-            if (placement.dedicated()) {
-                placement.node().close();
-            }
+            close(placement);
+        }
+    }
+
+    /** Deletes the placement's runtime, and closes its server when it has one of its own. */
+    static void close(Placement placement) {
+        placement.node().delete(placement.runtime());
+        if (placement.dedicated()) {
+            placement.node().close();
         }
     }
 
@@ -116,10 +121,16 @@ public final class ColdStartMeasurement implements Measurement {
 
     private static double sessionStart(Placement placement) throws IOException {
         String session = HearthNode.newSessionId();
+        double millis = firstByteMillis(placement, session);
+        placement.node().stopSession(placement.runtime(), session);
+        return millis;
+    }
+
+    /** A call on {@code session} (new, asleep or live) → its first response byte, in ms. */
+    static double firstByteMillis(Placement placement, String session) throws IOException {
         long started = System.nanoTime();
         long firstByte = Readiness.hearthFirstByte(placement.node().address(), HearthNode.invocationPath(placement.runtime()),
                 HearthNode.SESSION_HEADER, session);
-        placement.node().stopSession(placement.runtime(), session);
         return (firstByte - started) / 1e6;
     }
 
@@ -127,15 +138,16 @@ public final class ColdStartMeasurement implements Measurement {
      * The driver through the runtime tag on the main server when that server honours it (seen in the session's
      * isolation), else a server of its own started with that isolation.
      */
-    private static Placement place(BenchContext context, String driver) throws IOException {
+    static Placement place(BenchContext context, String driver, String stem, Map<String, String> tags) throws IOException {
         HearthNode main = context.hearth();
         var code = context.artifacts().pythonAgent();
         if (main.isolation().equals(driver)) {
-            return new Placement(main, main.deploy("cold_" + driver, code, "PYTHON_3_12", List.of(AgentArtifacts.PYTHON_ENTRY),
-                    Map.of()), false, "main server");
+            return new Placement(main, main.deploy(stem, code, "PYTHON_3_12", List.of(AgentArtifacts.PYTHON_ENTRY),
+                    tags), false, "main server");
         }
-        DeployedRuntime tagged = main.deploy("cold_" + driver, code, "PYTHON_3_12", List.of(AgentArtifacts.PYTHON_ENTRY),
-                Map.of(ISOLATION_TAG, driver));
+        var withIsolation = new java.util.HashMap<>(tags);
+        withIsolation.put(ISOLATION_TAG, driver);
+        DeployedRuntime tagged = main.deploy(stem, code, "PYTHON_3_12", List.of(AgentArtifacts.PYTHON_ENTRY), withIsolation);
         String isolation = main.isolationOfNewSession(tagged);
         if (isolation.equals(driver)) {
             return new Placement(main, tagged, false, "runtime tag " + ISOLATION_TAG + "=" + driver);
@@ -145,7 +157,7 @@ public final class ColdStartMeasurement implements Measurement {
                 isolation, driver);
         HearthNode own = HearthNode.start(driver, context.workDir().resolve("hearth-" + driver), context.http());
         try {
-            DeployedRuntime runtime = own.deploy("cold_" + driver, code, "PYTHON_3_12", List.of(AgentArtifacts.PYTHON_ENTRY), Map.of());
+            DeployedRuntime runtime = own.deploy(stem, code, "PYTHON_3_12", List.of(AgentArtifacts.PYTHON_ENTRY), tags);
             return new Placement(own, runtime, true, "a server of its own (--isolation " + driver + ")");
         } catch (RuntimeException e) {
             own.close();
@@ -153,7 +165,7 @@ public final class ColdStartMeasurement implements Measurement {
         }
     }
 
-    private static String firstSentence(String text) {
+    static String firstSentence(String text) {
         String line = text.lines().findFirst().orElse(text);
         return line.length() > 160 ? line.substring(0, 157) + "..." : line;
     }

@@ -12,9 +12,11 @@ import io.hearth.session.SessionInfo;
 import io.hearth.session.SessionKey;
 import io.hearth.session.SessionManager;
 import io.hearth.session.SessionState;
+import io.hearth.session.TemplateInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -27,7 +29,7 @@ import org.eclipse.jetty.util.Fields;
  *   <li>{@code POST /hearth/v1/sessions/{sessionId}/hibernate?runtimeId=} puts a live session to sleep now (its
  *       runtime need not hibernate idle sessions); its next call resumes it;</li>
  *   <li>{@code GET /hearth/v1/hibernated[?runtimeId=]} lists sessions asleep, with what they kept, their size and
- *       when they expire.</li>
+ *       when they expire, and the snapshot templates new sessions start from.</li>
  * </ul>
  * The caller's tenant's sessions only (every tenant's for the root tenant); another tenant's reads as none.
  */
@@ -35,9 +37,10 @@ public final class HibernationApiHandler extends Handler.Abstract {
     private final SessionManager sessions;
     private final Tenancy tenancy;
 
-    public HibernationApiHandler(SessionManager sessions, String rootTenant) {
+    /** @param owns whether a tenant owns a runtime (for the templates of its runtimes) */
+    public HibernationApiHandler(SessionManager sessions, String rootTenant, BiPredicate<String, String> owns) {
         this.sessions = requireNonNull(sessions, "sessions");
-        this.tenancy = new Tenancy(rootTenant, (tenant, runtimeId) -> false);
+        this.tenancy = new Tenancy(rootTenant, owns);
     }
 
     @Override
@@ -64,7 +67,11 @@ public final class HibernationApiHandler extends Handler.Abstract {
                     .filter(h -> tenancy.sees(caller, h.tenant()))
                     .filter(h -> runtimeId == null || h.key().runtimeId().equals(runtimeId))
                     .map(HibernationApiHandler::view).toList();
-            Replies.json(response, 200, Map.of("hibernated", asleep), callback);
+            var templates = sessions.templates().stream()
+                    .filter(t -> runtimeId == null || t.runtimeId().equals(runtimeId))
+                    .filter(t -> tenancy.isRoot(caller) || tenancy.owns().test(caller.tenant(), t.runtimeId()))
+                    .map(HibernationApiHandler::view).toList();
+            Replies.json(response, 200, Map.of("hibernated", asleep, "templates", templates), callback);
             return true;
         }
         String sessionId = path.get(3);
@@ -95,6 +102,19 @@ public final class HibernationApiHandler extends Handler.Abstract {
             throw ApiException.conflict("Session " + sessionId + " ended: " + e.getMessage());
         }
         return true;
+    }
+
+    private static Map<String, Object> view(TemplateInfo t) {
+        var view = new LinkedHashMap<String, Object>();
+        view.put("runtimeId", t.runtimeId());
+        view.put("endpointName", t.endpointName());
+        view.put("version", t.version());
+        view.put("state", t.state());
+        t.bytes().ifPresent(b -> view.put("sizeBytes", b));
+        if (!t.why().isEmpty()) {
+            view.put("why", t.why());
+        }
+        return view;
     }
 
     private static Map<String, Object> view(HibernatedSession h) {

@@ -116,6 +116,29 @@ class HibernationTest {
     }
 
     @Test
+    void aCallThatArrivesWhileTheSessionIsBeingSavedWaitsAndResumesIt() throws Exception {
+        var runtime = agent.deploy(Map.of(), 900, null);
+        String session = Invoker.newSessionId();
+        // 64 MiB of files make the save take a while.
+        agent.invoke(runtime, session, "{\"fill\": {\"path\": \"/workspace/big\", \"bytes\": 67108864}}");
+        var saving = CompletableFuture.supplyAsync(() -> {
+            try {
+                return agent.hibernate(runtime, session);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() ->
+                server.sessions().live().stream().anyMatch(s -> s.sessionId().equals(session)
+                        && s.state().name().equals("HIBERNATING")));
+        JsonNode during = agent.invoke(runtime, session, "{\"read\": \"/workspace/notes\"}");
+        assertThat(saving.get().statusCode()).as(saving.get().body()).isEqualTo(200);
+        assertThat(during.path("count").intValue()).as("answered by the resumed agent")
+                .isEqualTo(PersistAgent.memoryKept() ? 2 : 1);
+        assertThat(agent.asleep(runtime, session).isMissingNode()).as("awake again").isTrue();
+    }
+
+    @Test
     void aHibernatedSessionOutlivesARestartOfTheServer() throws Exception {
         var runtime = agent.deploy(Map.of(), 900, null);
         String session = Invoker.newSessionId();
