@@ -1,8 +1,9 @@
 package io.hearth.cli;
 
+import io.hearth.cli.internal.CodeBundle;
 import io.hearth.cli.internal.Deployer;
 import io.hearth.cli.internal.HearthClient;
-import io.hearth.cli.internal.PullProgressLine;
+import io.hearth.cli.internal.Progress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +11,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = {"Deploy a directory of agent code, or a container image, as an agent runtime (a new version if it exists).",
                 "  hearth deploy DIR --name NAME --entry FILE [--runtime RUNTIME]",
                 "  hearth deploy --image URI --name NAME",
+                "Progress (packing, upload, the wait for READY) goes to stderr; the runtime's ARN to stdout.",
                 "Reaches the server named by HEARTH_ENDPOINT (default http://127.0.0.1:8080)."})
 final class DeployCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", description = "The agent's code directory (not with --image).")
@@ -35,9 +38,17 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--entry", arity = "1..2", description = "Entry point file(s), relative to the directory (with DIR).")
     List<String> entry = new ArrayList<>();
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress: print only the runtime's ARN (or, with --json, the runtime).")
+    boolean quiet;
+
+    @Option(names = "--json", description = "Print the READY runtime as GetAgentRuntime answers it, as JSON.")
+    boolean json;
+
     @Override
     public Integer call() {
         var client = HearthClient.fromEnvironment(ServerOptions.defaultDataDir());
+        var deployer = new Deployer(client, Progress.stderr(quiet));
+        JsonNode ready;
         if (image != null) {
             if (dir != null || !entry.isEmpty()) {
                 throw new CliProblem("--image " + image + " with " + (dir != null ? "DIR " + dir : "--entry " + entry)
@@ -46,24 +57,30 @@ final class DeployCommand implements Callable<Integer> {
             if (image.isBlank()) {
                 throw new CliProblem("--image: '" + image + "' (expected: registry/repository:tag or registry/repository@sha256:<hex>)");
             }
-            boolean terminal = System.console() != null && System.console().isTerminal();
-            new Deployer(client, System.out).deployImage(image, name, PullProgressLine.on(System.err, terminal));
-            return 0;
+            ready = deployer.deployImage(image, name);
+        } else {
+            if (dir == null) {
+                throw new CliProblem("nothing to deploy (expected: DIR with --entry, or --image URI)");
+            }
+            if (entry.isEmpty()) {
+                throw new CliProblem("DIR " + dir + " without --entry (expected: --entry FILE, the agent's entry point in DIR)");
+            }
+            try {
+                ready = deployer.deploy(dir, name, runtime, entry);
+            } catch (CodeBundle.BadDirectory e) {
+                // A wrong DIR or --entry is bad usage, and its message already says what was expected.
+                System.err.println("hearth: " + e.getMessage());
+                return Main.USAGE;
+            } catch (java.io.UncheckedIOException e) {
+                throw new CliProblem(e.getMessage() + ": " + e.getCause().getMessage()
+                        + " (expected: a readable directory of agent code)");
+            }
         }
-        if (dir == null) {
-            throw new CliProblem("nothing to deploy (expected: DIR with --entry, or --image URI)");
+        if (json) {
+            JsonOut.print(ready);
+        } else {
+            System.out.println(ready.path("agentRuntimeArn").asString());
         }
-        if (entry.isEmpty()) {
-            throw new CliProblem("DIR " + dir + " without --entry (expected: --entry FILE, the agent's entry point in DIR)");
-        }
-        try {
-            new Deployer(client, System.out).deploy(dir, name, runtime, entry);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            throw new CliProblem(e.getMessage());
-        } catch (java.io.UncheckedIOException e) {
-            throw new CliProblem(e.getMessage() + ": " + e.getCause().getMessage()
-                    + " (expected: a readable directory of agent code)");
-        }
+        return 0;
     }
 }

@@ -31,7 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         version = "hearth 0.1.0",
         description = "A self-hosted runtime for AI agents, wire-compatible with Amazon Bedrock AgentCore Runtime.",
         subcommands = {ServerCommand.class, UpCommand.class, DeployCommand.class, PoolCommand.class, KeysCommand.class, QuotasCommand.class,
-                RuntimesCommand.class, InvokeCommand.class, SessionsCommand.class, LogsCommand.class, TracesCommand.class, CompletionCommand.class,
+                BudgetsCommand.class, RuntimesCommand.class, InvokeCommand.class, SessionsCommand.class, LogsCommand.class, TracesCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "The ./hearth launcher also runs: setup [up|server|test] (host packages, as root), test, bench."})
 public final class Main implements Runnable {

@@ -2,6 +2,7 @@ package io.hearth.deployment;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -21,6 +22,9 @@ public record SessionBudgets(Limits runtime, Map<String, Limits> byEndpoint) {
     public static final String CPU_SECONDS = "cpuSeconds";
     public static final String INVOCATIONS = "invocations";
     public static final String STREAMED_BYTES = "streamedBytes";
+    /** Every kind, in the order the docs list them. */
+    public static final List<String> KINDS = List.of(WALL_CLOCK_SECONDS, CPU_SECONDS, INVOCATIONS,
+            STREAMED_BYTES);
     public static final SessionBudgets NONE = new SessionBudgets(Limits.NONE, Map.of());
     private static final Pattern ENDPOINT = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]{0,47}");
 
@@ -48,6 +52,46 @@ public record SessionBudgets(Limits runtime, Map<String, Limits> byEndpoint) {
             return wallClockSeconds.isEmpty() && cpuSeconds.isEmpty() && invocations.isEmpty() && streamedBytes.isEmpty();
         }
 
+        /** For each kind, the smaller of this one's ceiling and {@code other}'s (either where only one has it). */
+        public Limits within(Limits other) {
+            return new Limits(min(wallClockSeconds, other.wallClockSeconds), min(cpuSeconds, other.cpuSeconds),
+                    min(invocations, other.invocations), min(streamedBytes, other.streamedBytes));
+        }
+
+        /** The ceiling of one kind ({@link #KINDS}). */
+        public OptionalLong of(String kind) {
+            return switch (kind) {
+                case WALL_CLOCK_SECONDS -> wallClockSeconds;
+                case CPU_SECONDS -> cpuSeconds;
+                case INVOCATIONS -> invocations;
+                case STREAMED_BYTES -> streamedBytes;
+                default -> throw new IllegalArgumentException(kind + ": not a budget (expected: one of " + KINDS + ")");
+            };
+        }
+
+        /**
+         * Ceilings given by kind, each checked as the tags' are.
+         *
+         * @throws IllegalArgumentException naming the kind, its value and what was expected
+         */
+        public static Limits of(Map<String, Long> values) {
+            for (var value : values.entrySet()) {
+                long max = max(value.getKey(), value.getKey());
+                if (value.getValue() < 1 || value.getValue() > max) {
+                    throw new IllegalArgumentException(value.getKey() + ": " + value.getValue()
+                            + " (expected: a whole number from 1 to " + max + ")");
+                }
+            }
+            return limits(values);
+        }
+
+        private static OptionalLong min(OptionalLong a, OptionalLong b) {
+            if (a.isEmpty() || b.isEmpty()) {
+                return a.isPresent() ? a : b;
+            }
+            return OptionalLong.of(Math.min(a.getAsLong(), b.getAsLong()));
+        }
+
         /** This one's ceilings where it has them, {@code fallback}'s elsewhere. */
         Limits over(Limits fallback) {
             return new Limits(or(wallClockSeconds, fallback.wallClockSeconds), or(cpuSeconds, fallback.cpuSeconds),
@@ -56,6 +100,19 @@ public record SessionBudgets(Limits runtime, Map<String, Limits> byEndpoint) {
 
         private static OptionalLong or(OptionalLong value, OptionalLong fallback) {
             return value.isPresent() ? value : fallback;
+        }
+    }
+
+    /**
+     * The budget of the principal that opens a session (docs/budgets.md): for each kind, the smaller of it and the
+     * runtime's or endpoint's applies.
+     *
+     * @param principal the principal as the budgets API names it: an access key id, or {@code jwt:<issuer> <subject>}
+     */
+    public record PrincipalLimits(String principal, Limits limits) {
+        public PrincipalLimits {
+            requireNonNull(principal, "principal");
+            requireNonNull(limits, "limits");
         }
     }
 
@@ -106,14 +163,24 @@ public record SessionBudgets(Limits runtime, Map<String, Limits> byEndpoint) {
         return new SessionBudgets(limits(runtime), byEndpoint);
     }
 
-    private static long value(String key, String text, String kind) {
-        long max = switch (kind) {
+    /** The largest value a budget of {@code kind} may have; {@code key} names it in the refusal of an unknown kind. */
+    private static long max(String key, String kind) {
+        return switch (kind) {
             case WALL_CLOCK_SECONDS, CPU_SECONDS -> 86_400L * 365;
             case INVOCATIONS -> 1_000_000_000L;
             case STREAMED_BYTES -> 1L << 50;
             default -> throw new IllegalArgumentException(key + ": not a Hearth setting (expected a budget of "
                     + WALL_CLOCK_SECONDS + ", " + CPU_SECONDS + ", " + INVOCATIONS + " or " + STREAMED_BYTES + ")");
         };
+    }
+
+    /** The largest value a budget of {@code kind} may have. */
+    public static long max(String kind) {
+        return max(kind, kind);
+    }
+
+    private static long value(String key, String text, String kind) {
+        long max = max(key, kind);
         try {
             long value = Long.parseLong(text.trim());
             if (value >= 1 && value <= max) {

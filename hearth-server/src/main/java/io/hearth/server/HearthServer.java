@@ -176,6 +176,8 @@ public final class HearthServer implements AutoCloseable {
         pools = new PoolManager(launcher, control.deployments(), store, Clock.systemUTC(), config.maxPooled(), meters);
         sessions = new SessionManager(launcher, new SessionStartMeter(pools, meters), config.sessions(), quotas,
                 Optional.of(data));
+        var principalBudgets = new io.hearth.server.internal.PrincipalBudgetsApiHandler(store, account, Clock.systemUTC());
+        sessions.principalBudgets(principalBudgets::forOwner);
         closers.push(sessions);
         closers.push(pools);
         pools.start(Duration.ofSeconds(1));
@@ -226,7 +228,7 @@ public final class HearthServer implements AutoCloseable {
         var dataPlanes = new Handler.Sequence(sockets,
                 new CommandHandler(control.deployments(), sessions, config.identity(), quotas), new InvocationMeters(dataPlane, meters));
         jetty.setHandler(new EdgeHandler(auth, dataPlanes, List.of(new ConsoleHandler(), new ControlPlaneHandler(control::runtimes, control::endpoints), new PoolApiHandler(pools, account, control::owns),
-                new MetricsHandler(meters), new KeysApiHandler(keys, account), new TenantQuotasApiHandler(store, quotas, account, Clock.systemUTC()), new JwksHandler(workloadTokens),
+                new MetricsHandler(meters), new KeysApiHandler(keys, account), new TenantQuotasApiHandler(store, quotas, account, Clock.systemUTC()), principalBudgets, new JwksHandler(workloadTokens),
                 new SessionLogsApiHandler(sessions, account), new io.hearth.server.internal.HibernationApiHandler(sessions, account, control::owns), new io.hearth.server.internal.TracesApiHandler(tracing, account), nativeApi)));
         jetty.setErrorHandler(new AwsErrorHandler());
         jetty.setStopTimeout(2_000);

@@ -111,7 +111,11 @@ final class Hibernator implements AutoCloseable {
             Thread.currentThread().interrupt();
             ender.end(session, EndReason.STOPPED, "interrupted while hibernating");
             throw new SessionException.Interrupted(session.sessionId());
-        } catch (SandboxException | java.io.UncheckedIOException e) {
+        } catch (RuntimeException e) {
+            // Saving failed, or a bug: either way the session must not stay half asleep, taking no request.
+            if (!(e instanceof SandboxException || e instanceof java.io.UncheckedIOException)) {
+                LOG.error("session {}: hibernation failed unexpectedly", session.sessionId(), e);
+            }
             store.discard(session.key);
             String detail = "hibernation failed: " + e.getMessage();
             ender.end(session, EndReason.STOPPED, detail);

@@ -59,13 +59,19 @@ final class Session {
 
     /** The sandbox id, driver and log file are those of a cold start until a warm claim replaces them. */
     Session(SessionKey key, Deployment deployment, String sandboxId, String driver, Path logFile, Instant now) {
+        this(key, deployment, sandboxId, driver, logFile, now, Optional.empty());
+    }
+
+    /** With the budget of the principal that opens it, which bounds the runtime's or endpoint's. */
+    Session(SessionKey key, Deployment deployment, String sandboxId, String driver, Path logFile, Instant now,
+            Optional<io.hearth.deployment.SessionBudgets.PrincipalLimits> principalBudget) {
         this.key = key;
         this.deployment = deployment;
         this.sandboxId = sandboxId;
         this.driver = driver;
         this.logFile = logFile;
         this.createdAt = now;
-        this.budget = SessionBudget.of(deployment);
+        this.budget = SessionBudget.of(deployment, principalBudget);
         this.lastActivity = now;
     }
 

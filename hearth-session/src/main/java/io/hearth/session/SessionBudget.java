@@ -17,16 +17,29 @@ final class SessionBudget {
     static final SessionBudget NONE = new SessionBudget(SessionBudgets.Limits.NONE);
 
     private final SessionBudgets.Limits limits;
+    /** The principal's budget, which names the kinds where it is the smaller. */
+    private final Optional<SessionBudgets.PrincipalLimits> principal;
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong streamedBytes = new AtomicLong();
 
     private SessionBudget(SessionBudgets.Limits limits) {
+        this(limits, Optional.empty());
+    }
+
+    private SessionBudget(SessionBudgets.Limits limits, Optional<SessionBudgets.PrincipalLimits> principal) {
         this.limits = limits;
+        this.principal = principal;
     }
 
     static SessionBudget of(Deployment deployment) {
-        SessionBudgets.Limits limits = deployment.settings().budgets().forEndpoint(deployment.endpointName());
-        return limits.isEmpty() ? NONE : new SessionBudget(limits);
+        return of(deployment, Optional.empty());
+    }
+
+    /** The runtime's or endpoint's budget, within the principal's where it has one. */
+    static SessionBudget of(Deployment deployment, Optional<SessionBudgets.PrincipalLimits> principal) {
+        SessionBudgets.Limits own = deployment.settings().budgets().forEndpoint(deployment.endpointName());
+        SessionBudgets.Limits limits = principal.map(p -> own.within(p.limits())).orElse(own);
+        return limits.isEmpty() ? NONE : new SessionBudget(limits, principal);
     }
 
     /** Counts one request in; the detail when it is one more than the budget allows. */
@@ -60,13 +73,15 @@ final class SessionBudget {
         return Optional.empty();
     }
 
-    private static Optional<String> over(String kind, OptionalLong limit, long value, String unit) {
+    private Optional<String> over(String kind, OptionalLong limit, long value, String unit) {
         boolean reached = kind.equals(SessionBudgets.WALL_CLOCK_SECONDS) ? value >= limit.getAsLong() : value > limit.getAsLong();
         return reached ? Optional.of(detail(kind, limit.getAsLong() + unit, value + unit)) : Optional.empty();
     }
 
-    private static String detail(String kind, String limit, String value) {
-        return "the session's " + kind + " budget of " + limit + " was used up (value: " + value + "; tag "
-                + SessionBudgets.PREFIX + kind + ")";
+    private String detail(String kind, String limit, String value) {
+        String source = principal.filter(p -> p.limits().of(kind).equals(limits.of(kind)))
+                .map(p -> "principal budget of " + p.principal())
+                .orElse("tag " + SessionBudgets.PREFIX + kind);
+        return "the session's " + kind + " budget of " + limit + " was used up (value: " + value + "; " + source + ")";
     }
 }

@@ -104,6 +104,14 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
                 (session, detail) -> hibernator.ifPresent(h -> h.hibernateLater(session, detail)), this::sweep);
     }
 
+    /**
+     * Where new sessions find their principal's budget (docs/budgets.md), by the owner key of their {@link SessionKey};
+     * asked once per session, as it is made.
+     */
+    public void principalBudgets(java.util.function.Function<String, Optional<io.hearth.deployment.SessionBudgets.PrincipalLimits>> byOwner) {
+        provisioner.principalBudgets = requireNonNull(byOwner, "byOwner");
+    }
+
     private boolean hibernatesWhenIdle(Session session) {
         return hibernator.isPresent() && session.deployment.settings().hibernates(session.key.endpointName())
                 && launcher.hibernation(session.deployment).isPresent();

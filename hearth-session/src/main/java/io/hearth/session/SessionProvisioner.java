@@ -37,6 +37,9 @@ final class SessionProvisioner {
     private Optional<HibernatedSessions> hibernated = Optional.empty();
 
     private Optional<SnapshotTemplates> templates = Optional.empty();
+    /** The budget of a session's principal, by its owner key; read as each session is made. */
+    volatile java.util.function.Function<String, Optional<io.hearth.deployment.SessionBudgets.PrincipalLimits>> principalBudgets =
+            owner -> Optional.empty();
 
     void persistence(SessionStorages storages, HibernatedSessions hibernated, Optional<SnapshotTemplates> templates) {
         this.storages = Optional.of(storages);
@@ -59,7 +62,8 @@ final class SessionProvisioner {
     Session newSession(SessionKey key, Deployment d) {
         String sandboxId = SandboxIds.next();
         try {
-            return new Session(key, d, sandboxId, launcher.driverName(d), launcher.logFile(d, sandboxId), Instant.now());
+            return new Session(key, d, sandboxId, launcher.driverName(d), launcher.logFile(d, sandboxId), Instant.now(),
+                    principalBudgets.apply(key.owner()));
         } catch (SandboxLauncher.LaunchException e) {
             throw new SessionException.StartFailed(key.sessionId(), e.getMessage(), e);
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import tools.jackson.core.type.TypeReference;
 
 /** The statements of one {@link Store#transaction}: every SQL string Hearth runs lives in this file. */
@@ -210,6 +211,27 @@ public final class Transaction {
         update("DELETE FROM tenant_quotas WHERE tenant = ?", tenant);
     }
 
+    // ---- principal budgets
+
+    /** Inserts the principal's budget, or replaces its earlier one. */
+    public void savePrincipalBudget(StoredPrincipalBudget b) {
+        update("INSERT OR REPLACE INTO principal_budgets (principal, wall_clock_seconds, cpu_seconds, invocations,"
+                + " streamed_bytes, updated_at) VALUES (?, ?, ?, ?, ?, ?)", b.principal(), boxed(b.wallClockSeconds()),
+                boxed(b.cpuSeconds()), boxed(b.invocations()), boxed(b.streamedBytes()), b.updatedAt().toString());
+    }
+
+    public Optional<StoredPrincipalBudget> principalBudget(String principal) {
+        return one("SELECT * FROM principal_budgets WHERE principal = ?", Transaction::principalBudget, principal);
+    }
+
+    public List<StoredPrincipalBudget> principalBudgets() {
+        return many("SELECT * FROM principal_budgets ORDER BY principal", Transaction::principalBudget);
+    }
+
+    public void deletePrincipalBudget(String principal) {
+        update("DELETE FROM principal_budgets WHERE principal = ?", principal);
+    }
+
     // ---- idempotent writes
 
     public Optional<StoredReply> reply(String operation, String clientToken) {
@@ -254,6 +276,21 @@ public final class Transaction {
                 optionalInt(rs, "max_agents"), optionalInt(rs, "max_versions_per_agent"),
                 optionalInt(rs, "max_endpoints_per_agent"), optionalInt(rs, "max_invocations_per_second"),
                 Instant.parse(rs.getString("updated_at")));
+    }
+
+    private static StoredPrincipalBudget principalBudget(ResultSet rs) throws SQLException {
+        return new StoredPrincipalBudget(rs.getString("principal"), optionalLong(rs, "wall_clock_seconds"),
+                optionalLong(rs, "cpu_seconds"), optionalLong(rs, "invocations"), optionalLong(rs, "streamed_bytes"),
+                Instant.parse(rs.getString("updated_at")));
+    }
+
+    private static OptionalLong optionalLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
+    }
+
+    private static Long boxed(OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
     }
 
     private static OptionalInt optionalInt(ResultSet rs, String column) throws SQLException {

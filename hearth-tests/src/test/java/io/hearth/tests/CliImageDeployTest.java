@@ -69,14 +69,15 @@ class CliImageDeployTest {
     void deployImageCreatesThenUpdatesTheRuntimeAndWaitsUntilReady() throws Exception {
         var first = deploy("--image", REGISTRY.host() + "/agents/counter:1", "--name", "cli_image");
         assertThat(first.exit()).as(first.all()).isZero();
-        assertThat(first.out()).contains("Creating cli_image-").contains("READY:").contains("(version 1)");
-        String arn = readyArn(first.out());
+        assertThat(first.err()).contains("Creating cli_image-").contains("READY:").contains("(version 1)");
+        String arn = readyArn(first.err());
+        assertThat(first.out().strip()).as("stdout: the ARN alone").isEqualTo(arn);
         assertThat(greeting(arn)).isEqualTo("hello from the image");
 
         var second = deploy("--image", REGISTRY.host() + "/agents/counter:2", "--name", "cli_image");
         assertThat(second.exit()).as(second.all()).isZero();
-        assertThat(second.out()).contains("Updating cli_image-").contains("(version 2)");
-        assertThat(readyArn(second.out())).isEqualTo(arn);
+        assertThat(second.err()).contains("Updating cli_image-").contains("(version 2)");
+        assertThat(readyArn(second.err())).isEqualTo(arn);
         assertThat(greeting(arn)).isEqualTo("hello from version 2");
     }
 
@@ -107,8 +108,8 @@ class CliImageDeployTest {
         assertThat(nothing.err().strip()).isEqualTo("hearth: nothing to deploy (expected: DIR with --entry, or --image URI)");
     }
 
-    private static String readyArn(String out) {
-        return out.lines().filter(l -> l.startsWith("READY: ")).findFirst().orElseThrow()
+    private static String readyArn(String err) {
+        return err.lines().filter(l -> l.startsWith("READY: ")).findFirst().orElseThrow()
                 .substring("READY: ".length()).split(" ")[0];
     }
 

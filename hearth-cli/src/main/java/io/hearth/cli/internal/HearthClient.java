@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -172,14 +179,81 @@ public final class HearthClient {
                 response.statusCode());
     }
 
-    public void uploadArtifact(String bucket, String key, Path zip) {
-        var request = HttpRequest.newBuilder(endpoint.resolve("/hearth/v1/artifacts/" + bucket + "/" + key))
-                .header("Content-Type", "application/zip");
+    /**
+     * {@code PUT /hearth/v1/artifacts/<bucket>/<key>} with {@code zip} as the body, streamed from the file; signed
+     * with {@code sha256}, the zip's hash, so the server checks every byte against it. {@code sent} hears how many
+     * bytes have gone, on the calling thread, every 100 ms and once at the end.
+     */
+    public JsonNode uploadArtifact(String bucket, String key, Path zip, String sha256, LongConsumer sent) {
+        var counted = new AtomicLong();
+        HttpRequest request;
         try {
-            send(signed(request, "PUT", Map.of("Content-Type", "application/zip"), sha256(zip))
-                    .PUT(HttpRequest.BodyPublishers.ofFile(zip)).build());
-        } catch (IOException e) {
+            request = signed(HttpRequest.newBuilder(endpoint.resolve("/hearth/v1/artifacts/" + bucket + "/" + key))
+                    .header("Content-Type", "application/zip"), "PUT", Map.of("Content-Type", "application/zip"), sha256)
+                    .PUT(new CountingBody(HttpRequest.BodyPublishers.ofFile(zip), counted)).build();
+        } catch (java.io.FileNotFoundException e) {
             throw new UncheckedIOException("cannot read " + zip, e);
+        }
+        // Sent asynchronously so that this thread can report the bytes sent while the body streams.
+        var answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        while (true) {
+            try {
+                var response = answer.get(100, TimeUnit.MILLISECONDS);
+                sent.accept(counted.get());
+                return answered(request, response);
+            } catch (TimeoutException e) {
+                sent.accept(counted.get());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    if (io instanceof java.net.ConnectException || io instanceof java.net.http.HttpConnectTimeoutException) {
+                        throw new HearthClientException("cannot reach Hearth at " + endpoint + ": " + why(io)
+                                + " (expected: a running Hearth there; start one with ./hearth server, or set HEARTH_ENDPOINT)");
+                    }
+                    throw new HearthClientException("PUT " + request.uri().getPath() + " broke off after " + counted.get()
+                            + " bytes: " + why(io) + " (expected: the server to take the whole zip; see its log)");
+                }
+                throw new HearthClientException("PUT " + request.uri().getPath() + " failed: " + e.getCause()
+                        + " (expected: an answer from Hearth at " + endpoint + ")");
+            } catch (InterruptedException e) {
+                answer.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new HearthClientException("interrupted");
+            }
+        }
+    }
+
+    /** A body that counts the bytes the client takes from it; a retry starts the count again. */
+    private record CountingBody(HttpRequest.BodyPublisher body, AtomicLong counted) implements HttpRequest.BodyPublisher {
+        @Override
+        public long contentLength() {
+            return body.contentLength();
+        }
+
+        @Override
+        public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+            counted.set(0);
+            body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                    subscriber.onSubscribe(subscription);
+                }
+
+                @Override
+                public void onNext(ByteBuffer item) {
+                    counted.addAndGet(item.remaining());
+                    subscriber.onNext(item);
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                    subscriber.onError(throwable);
+                }
+
+                @Override
+                public void onComplete() {
+                    subscriber.onComplete();
+                }
+            });
         }
     }
 
@@ -258,6 +332,15 @@ public final class HearthClient {
         return send(HttpRequest.newBuilder(tenantQuotasUri(tenant)).DELETE().build());
     }
 
+    /** Per-principal session budgets: {@code GET} the list with no principal, else {@code GET}, {@code PUT} or {@code DELETE} one. */
+    public JsonNode principalBudgets(String method, Optional<String> principal, Map<String, Object> body) {
+        // A JWT principal holds a space and slashes: each must stay inside the one path segment.
+        String path = "/hearth/v1/budgets/principals"
+                + principal.map(p -> "/" + URLEncoder.encode(p, StandardCharsets.UTF_8).replace("+", "%20")).orElse("");
+        return method.equals("PUT") ? send(json(method, path, body))
+                : send(HttpRequest.newBuilder(endpoint.resolve(path)).method(method, HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     private URI tenantQuotasUri(String tenant) {
         return endpoint.resolve("/hearth/v1/tenants/" + URLEncoder.encode(tenant, StandardCharsets.UTF_8) + "/quotas");
     }
@@ -299,16 +382,6 @@ public final class HearthClient {
         signer.ifPresent(s -> s.sign(method, request.copy().build().uri(), signedHeaders, payloadSha256)
                 .forEach(request::header));
         return request;
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (var in = new java.security.DigestInputStream(java.nio.file.Files.newInputStream(file),
-                java.security.MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return java.util.HexFormat.of().formatHex(in.getMessageDigest().digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256: unavailable (expected: every JDK has it)", e);
-        }
     }
 
     /** Signs a request whose body is in memory (or absent), then sends it. */
@@ -366,6 +439,11 @@ public final class HearthClient {
             Thread.currentThread().interrupt();
             throw new HearthClientException("interrupted");
         }
+        return answered(request, response);
+    }
+
+    /** The answer's JSON; a refusal thrown with its status, {@code __type} and message. */
+    private JsonNode answered(HttpRequest request, HttpResponse<byte[]> response) {
         JsonNode body;
         try {
             body = response.body().length == 0 ? Json.mapper().createObjectNode() : Json.tree(response.body());

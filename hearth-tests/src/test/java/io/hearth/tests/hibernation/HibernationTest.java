@@ -9,10 +9,8 @@ import io.hearth.api.Json;
 import io.hearth.server.HearthServer;
 import io.hearth.session.HibernationPolicy;
 import io.hearth.testing.Agents;
-import io.hearth.testing.Clients;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
-import io.hearth.testing.Leftovers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,31 +31,27 @@ import tools.jackson.databind.JsonNode;
  */
 class HibernationTest {
     private static final Map<String, String> HIBERNATE = Map.of("hearth:hibernate", "true");
-    private Path data;
+    private OwnServer own;
     private HearthServer server;
     private PersistAgent agent;
 
     @BeforeEach
     void start() throws Exception {
         assumeThat(HearthExtension.isolation()).as("the process driver cannot hibernate").isNotEqualTo("process");
-        data = Files.createTempDirectory("hearth-hibernate-");
+        own = OwnServer.start("hearth-hibernate-", config -> config);
         startServer(HibernationPolicy.DEFAULT);
     }
 
     private void startServer(HibernationPolicy policy) {
-        var config = HearthExtension.testConfig(data);
-        server = HearthServer.start(config.withSessions(config.sessions().withHibernation(policy)));
-        agent = new PersistAgent(server.endpoint(), Clients.of(server.endpoint()), data);
+        own.restart(config -> config.withSessions(config.sessions().withHibernation(policy)));
+        server = own.server();
+        agent = own.agent();
     }
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (data != null) {
-            assertThat(Leftovers.processesMentioning(data.toString())).as("nothing of the test's sandboxes runs").isEmpty();
-            HearthExtension.deleteTree(data);
+        if (own != null) {
+            own.close();
         }
     }
 
@@ -144,7 +138,6 @@ class HibernationTest {
         String session = Invoker.newSessionId();
         agent.invoke(runtime, session, "{\"write\": {\"path\": \"/workspace/a\", \"content\": \"before restart\"}}");
         assertThat(agent.hibernate(runtime, session).statusCode()).isEqualTo(200);
-        server.close();
         startServer(HibernationPolicy.DEFAULT);
 
         assertThat(agent.asleep(runtime, session).path("state").stringValue()).isEqualTo("HIBERNATED");
@@ -155,7 +148,6 @@ class HibernationTest {
 
     @Test
     void hibernatedSessionsExpireAndATenantsQuotaEndsTheRestIdle() throws Exception {
-        server.close();
         startServer(HibernationPolicy.DEFAULT.withRetention(Duration.ofSeconds(3)).withTenantLimits(1, 1L << 40));
         var runtime = agent.deploy(HIBERNATE, 1, null);
         String kept = Invoker.newSessionId();
@@ -218,7 +210,7 @@ class HibernationTest {
     }
 
     private List<Path> imageDirs() throws Exception {
-        Path root = data.resolve("hibernated");
+        Path root = own.data.resolve("hibernated");
         if (!Files.isDirectory(root)) {
             return List.of();
         }

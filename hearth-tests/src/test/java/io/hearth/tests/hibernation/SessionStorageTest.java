@@ -3,14 +3,9 @@ package io.hearth.tests.hibernation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import io.hearth.server.HearthServer;
 import io.hearth.testing.Agents;
-import io.hearth.testing.Clients;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
-import io.hearth.testing.Leftovers;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -23,28 +18,23 @@ import tools.jackson.databind.JsonNode;
  * (a stop, a hibernation, a server restart), are bounded in size, and start empty again on a new runtime version.
  */
 class SessionStorageTest {
-    private Path data;
-    private HearthServer server;
+    private OwnServer own;
     private PersistAgent agent;
 
     @BeforeEach
     void start() throws Exception {
-        data = Files.createTempDirectory("hearth-storage-");
-        startServer();
+        own = OwnServer.start("hearth-storage-", config -> config);
+        agent = own.agent();
     }
 
-    private void startServer() {
-        server = HearthServer.start(HearthExtension.testConfig(data));
-        agent = new PersistAgent(server.endpoint(), Clients.of(server.endpoint()), data);
+    private void restart() {
+        own.restart(config -> config);
+        agent = own.agent();
     }
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        assertThat(Leftovers.processesMentioning(data.toString())).isEmpty();
-        HearthExtension.deleteTree(data);
+        own.close();
     }
 
     @Test
@@ -64,8 +54,7 @@ class SessionStorageTest {
         assertThat(read(runtime, session)).as("after StopRuntimeSession").isEqualTo("kept");
         assertThat(read(runtime, other)).as("another session has its own").isNull();
 
-        server.close();
-        startServer();
+        restart();
         assertThat(read(runtime, session)).as("after a restart of the server").isEqualTo("kept");
 
         new Invoker(agent.clients().data(), runtime.arn()).stop(session);

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
-import io.hearth.server.HearthServer;
-import io.hearth.testing.Clients;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
-import io.hearth.testing.Leftovers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,27 +22,22 @@ import tools.jackson.databind.JsonNode;
  * time in memory), each with its own memory from there on; a runtime that opts out starts every agent afresh.
  */
 class SnapshotTemplateTest {
-    private Path data;
-    private HearthServer server;
+    private OwnServer own;
     private PersistAgent agent;
 
     @BeforeEach
     void start() throws Exception {
         assumeThat(HearthExtension.isolation()).as("only gVisor saves an agent's memory").isEqualTo("gvisor");
-        data = Files.createTempDirectory("hearth-template-");
-        server = HearthServer.start(HearthExtension.testConfig(data));
-        agent = new PersistAgent(server.endpoint(), Clients.of(server.endpoint()), data);
+        own = OwnServer.start("hearth-template-", config -> config);
+        agent = own.agent();
     }
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (data != null) {
-            assertThat(Leftovers.processesMentioning(data.toString())).isEmpty();
-            assertThat(data.resolve("templates")).doesNotExist();
-            HearthExtension.deleteTree(data);
+        if (own != null) {
+            Path templates = own.data.resolve("templates");
+            own.close();
+            assertThat(templates).as("templates go with the server").doesNotExist();
         }
     }
 
@@ -83,7 +75,7 @@ class SnapshotTemplateTest {
             Thread.sleep(500);
         }
         assertThat(starts).as("four processes of their own").hasSize(4);
-        Path templates = data.resolve("templates");
+        Path templates = own.data.resolve("templates");
         assertThat(!Files.exists(templates) || templates.toFile().list().length == 0).as("no template made").isTrue();
     }
 }
