@@ -98,6 +98,29 @@ public final class Exchange implements AutoCloseable {
      * The agent refused or dropped this exchange's connection, so its sandbox may have died before its exit was
      * noticed: the next request does not enter until the session has made sure, and gets a fresh sandbox if not.
      */
+    /**
+     * Waits at most {@code wait} for this exchange's sandbox to be seen dead (its agent's process gone); true once it
+     * is, false if it still runs. Blocks: for a worker, not a network thread.
+     */
+    public boolean awaitSandboxGone(java.time.Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            var sandbox = session.sandbox();
+            if (sandbox.isEmpty() || !sandbox.get().isAlive()) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
     public void agentUnreachable() {
         session.doubtAgent();
     }

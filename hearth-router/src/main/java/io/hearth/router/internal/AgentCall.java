@@ -14,6 +14,7 @@ import io.hearth.session.Exchange;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -55,13 +56,15 @@ public final class AgentCall {
     private final Callback callerCallback;
     private final Exchange session;
     private final Optional<Retry> retry;
+    /** How long a retry waits for a silent agent's sandbox to be seen dead before it treats the agent as alive. */
+    private static final Duration DEATH_WAIT = Duration.ofSeconds(1);
     private final AtomicBoolean responding = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
     /** Set once the agent request has a connection and starts going out: from then on, never retried. */
     private final AtomicBoolean begun = new AtomicBoolean();
     private org.eclipse.jetty.client.Request agentRequest;
     private AgentRequestBody body;
-    private Consumer<Exchange> sendAgain;
+    private java.util.function.BiConsumer<Exchange, AgentRequestBody> sendAgain;
     private McpSession mcp;
     private Deployment deployment;
     private Optional<ResumableStreams> resumable = Optional.empty();
@@ -124,8 +127,9 @@ public final class AgentCall {
             String accept, String requestId, AgentRequestBody body, AgentTimeouts timeouts) {
         this.body = body;
         this.deployment = deployment;
-        this.sendAgain = fresh -> new AgentCall(callerRequest, callerResponse, callerCallback, fresh).withMcp(mcp)
-                .withResumable(resumable).withStreamedBytes(streamed).start(client, deployment, method, path, accept, requestId, body, timeouts);
+        this.sendAgain = (fresh, sameBody) -> new AgentCall(callerRequest, callerResponse, callerCallback, fresh).withMcp(mcp)
+                .withResumable(resumable).withStreamedBytes(streamed)
+                .start(client, deployment, method, path, accept, requestId, sameBody, timeouts);
         agentRequest = client.newRequest(session.agent().getHostString(), session.agent().getPort())
                 .method(method)
                 .path(path)
@@ -213,7 +217,16 @@ public final class AgentCall {
         Throwable failure = result.getFailure();
         if (retry.isPresent() && !begun.get() && (body == null || body.untouched()) && AgentGone.before(failure)
                 && responding.compareAndSet(false, true)) {
-            retryOnFreshSandbox(retry.get(), failure);
+            retryOnFreshSandbox(retry.get(), failure, body, false);
+            return;
+        }
+        // Sent, then the connection closed with no answer: on a pooled connection to an agent that was killed a moment
+        // before (its exit not yet noticed), or an agent that died reading it. A kept body goes again once, to a fresh
+        // sandbox, if the sandbox turns out dead.
+        Optional<AgentRequestBody> again = body == null ? Optional.empty() : body.again();
+        if (retry.isPresent() && begun.get() && (body == null || again.isPresent()) && AgentGone.closedBeforeAnswer(failure)
+                && responding.compareAndSet(false, true)) {
+            retryOnFreshSandbox(retry.get(), failure, again.orElse(null), true);
             return;
         }
         if (body != null && body.untouched()) {
@@ -228,11 +241,17 @@ public final class AgentCall {
      * Nothing of the request reached an agent and nothing of the answer reached the caller: the same request goes
      * to a fresh sandbox of the same session, once (that call has no retry of its own).
      */
-    private void retryOnFreshSandbox(Retry retry, Throwable failure) {
-        LOG.info("session {}: the agent of sandbox {} at {} was gone before the request reached it ({}); sending it"
-                + " to a fresh sandbox", session.sessionId(), session.sandboxId(), session.agent(), failure.toString());
+    private void retryOnFreshSandbox(Retry retry, Throwable failure, AgentRequestBody sameBody, boolean onlyIfDead) {
         try {
             retry.executor().execute(() -> {
+                if (onlyIfDead && !session.awaitSandboxGone(DEATH_WAIT)) {
+                    // Alive: it closed the connection on its own; the caller hears so, as without a retry.
+                    replyError(describe(failure));
+                    return;
+                }
+                LOG.info("session {}: the agent of sandbox {} at {} was gone before it answered ({}); sending the"
+                        + " request to a fresh sandbox", session.sessionId(), session.sandboxId(), session.agent(),
+                        failure.toString());
                 Exchange fresh;
                 try {
                     fresh = retry.fresh().apply(session);
@@ -241,7 +260,7 @@ public final class AgentCall {
                     return;
                 }
                 try {
-                    sendAgain.accept(fresh);
+                    sendAgain.accept(fresh, sameBody);
                 } catch (RuntimeException e) {
                     fresh.close();
                     giveUp(retry.errors().apply(e));

@@ -13,6 +13,18 @@ import java.net.SocketException;
 final class AgentGone {
     private AgentGone() {}
 
+    /** The agent closed the connection with nothing of an answer: end of stream, or a reset, after the request went. */
+    static boolean closedBeforeAnswer(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.io.EOFException || cause instanceof java.nio.channels.ClosedChannelException
+                    || (cause instanceof SocketException e && e.getMessage() != null
+                            && e.getMessage().startsWith("Connection reset"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean before(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             switch (cause) {

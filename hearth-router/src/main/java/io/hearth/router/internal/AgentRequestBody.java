@@ -26,6 +26,14 @@ public final class AgentRequestBody implements Request.Content {
     private final AtomicBoolean pulled = new AtomicBoolean();
     private Content.Chunk readAhead;
     private long seen;
+    /**
+     * A copy of what was sent, for a body small enough to keep (declared up to {@link #KEPT_LIMIT}): an agent that
+     * dies before it answers leaves no way to tell whether it read the request, and such a body can be sent again.
+     */
+    private final java.io.ByteArrayOutputStream kept;
+    private boolean sentWhole;
+    /** The largest body kept for another agent call once sent. */
+    static final int KEPT_LIMIT = 64 * 1024;
 
     private AgentRequestBody(Content.Source caller, long limit, long declaredLength, String contentType, Content.Chunk readAhead) {
         this.caller = caller;
@@ -33,9 +41,38 @@ public final class AgentRequestBody implements Request.Content {
         this.declaredLength = declaredLength;
         this.contentType = contentType;
         this.readAhead = readAhead;
+        this.kept = declaredLength >= 0 && declaredLength <= KEPT_LIMIT ? new java.io.ByteArrayOutputStream((int) declaredLength) : null;
         if (readAhead != null) {
             count(readAhead);
         }
+    }
+
+    /**
+     * The same body again, whole, for another agent call, when it was small enough to keep and was sent to its end;
+     * empty otherwise.
+     */
+    public java.util.Optional<AgentRequestBody> again() {
+        if (kept == null || !sentWhole) {
+            return java.util.Optional.empty();
+        }
+        var source = new org.eclipse.jetty.io.content.ByteBufferContentSource(ByteBuffer.wrap(kept.toByteArray()));
+        return java.util.Optional.of(new AgentRequestBody(source, limit, declaredLength, contentType, null));
+    }
+
+    private Content.Chunk keep(Content.Chunk chunk) {
+        if (kept != null && chunk != null && !Content.Chunk.isFailure(chunk)) {
+            ByteBuffer bytes = chunk.getByteBuffer();
+            if (bytes != null && bytes.hasRemaining()) {
+                ByteBuffer copy = bytes.duplicate();
+                byte[] data = new byte[copy.remaining()];
+                copy.get(data);
+                kept.writeBytes(data);
+            }
+            if (chunk.isLast()) {
+                sentWhole = true;
+            }
+        }
+        return chunk;
     }
 
     /**
@@ -97,14 +134,14 @@ public final class AgentRequestBody implements Request.Content {
         Content.Chunk chunk = readAhead;
         if (chunk != null) {
             readAhead = null;
-            return limitExceeded() ? tooLarge(chunk) : chunk;
+            return limitExceeded() ? tooLarge(chunk) : keep(chunk);
         }
         chunk = caller.read();
         if (chunk == null || Content.Chunk.isFailure(chunk)) {
             return chunk;
         }
         count(chunk);
-        return limitExceeded() ? tooLarge(chunk) : chunk;
+        return limitExceeded() ? tooLarge(chunk) : keep(chunk);
     }
 
     @Override
