@@ -99,25 +99,24 @@ public final class Exchange implements AutoCloseable {
      * noticed: the next request does not enter until the session has made sure, and gets a fresh sandbox if not.
      */
     /**
-     * Waits at most {@code wait} for this exchange's sandbox to be seen dead (its agent's process gone); true once it
-     * is, false if it still runs. Blocks: for a worker, not a network thread.
+     * Whether this exchange's agent was killed from outside (SIGKILL or SIGTERM, not by its memory limit): what a call
+     * it never answered cannot have caused. Waits at most {@code wait} for the sandbox to report how it ended; false if
+     * it still runs then, or ended any other way (an exit of its own, a crash, out of memory). Blocks: for a worker.
      */
-    public boolean awaitSandboxGone(java.time.Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            var sandbox = session.sandbox();
-            if (sandbox.isEmpty() || !sandbox.get().isAlive()) {
-                return true;
-            }
-            if (System.nanoTime() >= deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+    public boolean killedFromOutside(java.time.Duration wait) {
+        var sandbox = session.sandbox();
+        if (sandbox.isEmpty()) {
+            return false;
+        }
+        try {
+            var exit = sandbox.get().exit().get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return exit instanceof io.hearth.sandbox.SandboxExit.Signalled signalled
+                    && (signalled.signal() == 9 || signalled.signal() == 15);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
         }
     }
 

@@ -56,7 +56,7 @@ public final class AgentCall {
     private final Callback callerCallback;
     private final Exchange session;
     private final Optional<Retry> retry;
-    /** How long a retry waits for a silent agent's sandbox to be seen dead before it treats the agent as alive. */
+    /** How long a retry waits for a silent agent's sandbox to report how it ended. */
     private static final Duration DEATH_WAIT = Duration.ofSeconds(1);
     private final AtomicBoolean responding = new AtomicBoolean();
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -220,9 +220,9 @@ public final class AgentCall {
             retryOnFreshSandbox(retry.get(), failure, body, false);
             return;
         }
-        // Sent, then the connection closed with no answer: on a pooled connection to an agent that was killed a moment
-        // before (its exit not yet noticed), or an agent that died reading it. A kept body goes again once, to a fresh
-        // sandbox, if the sandbox turns out dead.
+        // Sent, then the connection closed with no answer: a pooled connection to an agent killed a moment before (its
+        // exit not yet noticed) looks just like an agent that died reading the call. A kept body goes again once, to a
+        // fresh sandbox, only when the agent was killed from outside, which the call cannot have caused.
         Optional<AgentRequestBody> again = body == null ? Optional.empty() : body.again();
         if (retry.isPresent() && begun.get() && (body == null || again.isPresent()) && AgentGone.closedBeforeAnswer(failure)
                 && responding.compareAndSet(false, true)) {
@@ -244,8 +244,8 @@ public final class AgentCall {
     private void retryOnFreshSandbox(Retry retry, Throwable failure, AgentRequestBody sameBody, boolean onlyIfDead) {
         try {
             retry.executor().execute(() -> {
-                if (onlyIfDead && !session.awaitSandboxGone(DEATH_WAIT)) {
-                    // Alive: it closed the connection on its own; the caller hears so, as without a retry.
+                if (onlyIfDead && !session.killedFromOutside(DEATH_WAIT)) {
+                    // Alive, or it ended by itself (the call may have made it crash): the caller hears so, no retry.
                     replyError(describe(failure));
                     return;
                 }
