@@ -71,7 +71,8 @@ def main():
     server.bind(("0.0.0.0", port))
     server.listen(128)
     server.setblocking(False)
-    selector = selectors.DefaultSelector()
+    # poll, not epoll: gVisor's checkpoint (hibernation, snapshot templates) cannot save a socket with epoll waiters.
+    selector = selectors.PollSelector()
     selector.register(server, selectors.EVENT_READ)
     pending = {}
     while True:

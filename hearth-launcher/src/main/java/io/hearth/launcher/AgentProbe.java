@@ -24,6 +24,9 @@ public final class AgentProbe {
      * agents), then every {@link #SLOW_PAUSE_MILLIS}: many sandboxes starting at once must not spend the host's CPU
      * on polls.
      */
+    /** How long the first readiness attempt may take; each that runs out doubles it, up to {@link #MAX_ATTEMPT}. */
+    private static final Duration EARLY_ATTEMPT = Duration.ofMillis(100);
+    private static final Duration MAX_ATTEMPT = Duration.ofSeconds(1);
     private static final Duration FAST_POLLING = Duration.ofSeconds(1);
     private static final Duration MEDIUM_POLLING = Duration.ofSeconds(3);
     private static final long FAST_PAUSE_MILLIS = 4;
@@ -78,9 +81,17 @@ public final class AgentProbe {
             java.util.function.BooleanSupplier giveUp) {
         long started = System.nanoTime();
         long pauseMillis = 1;
+        // Short attempts first: a SYN sent before a gVisor sandbox's network stack is up is dropped, not refused, and a
+        // long attempt would wait out the kernel's first retransmission (1 s) on it. An attempt that runs out (an agent
+        // slow to answer its first ping) makes the next one twice as long, up to a second.
+        Duration attempt = EARLY_ATTEMPT;
         while (Instant.now().isBefore(deadline) && !giveUp.getAsBoolean()) {
-            if (ping(agent, Duration.ofSeconds(1), protocol).isPresent()) {
+            long tried = System.nanoTime();
+            if (ping(agent, attempt, protocol).isPresent()) {
                 return true;
+            }
+            if (System.nanoTime() - tried >= attempt.toNanos() * 9 / 10) {
+                attempt = attempt.multipliedBy(2).compareTo(MAX_ATTEMPT) > 0 ? MAX_ATTEMPT : attempt.multipliedBy(2);
             }
             try {
                 Thread.sleep(pauseMillis);

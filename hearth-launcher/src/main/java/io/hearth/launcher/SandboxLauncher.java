@@ -108,6 +108,40 @@ public final class SandboxLauncher {
         }
     }
 
+    /**
+     * Closes Hearth's connections to an agent and waits, at most {@code timeout}, until the agent's ends are closed too
+     * (a health ping that raced the first close is closed again); false if one is still open then.
+     */
+    public boolean quiesce(java.net.InetSocketAddress agent, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            dropConnections(agent);
+            if (!AgentSockets.anyOpen(agent)) {
+                // Closed on the host; the last ACK of each close may still be on its way into the sandbox's stack.
+                sleepQuietly(QUIESCE_SETTLE);
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            if (!sleepQuietly(Duration.ofMillis(10))) {
+                return false;
+            }
+        }
+    }
+
+    private static final Duration QUIESCE_SETTLE = Duration.ofMillis(50);
+
+    private static boolean sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** What a sandbox of this deployment keeps when it hibernates; empty when its driver cannot hibernate one. */
     public Optional<HibernationKind> hibernation(Deployment deployment) {
         return driverFor(deployment).hibernation();

@@ -115,8 +115,8 @@ final class HealthMonitor implements AutoCloseable {
     private void ping(Session session) {
         try {
             Optional<Sandbox> sandbox = session.sandbox();
-            if (sandbox.isEmpty() || session.ended()) {
-                return;
+            if (sandbox.isEmpty() || session.ended() || session.hibernating()) {
+                return; // a sandbox being saved must not get a new connection
             }
             var reply = probe.ping(sandbox.get().agentAddress(), settings.pingTimeout(), session.deployment.serverProtocol());
             if (reply.isPresent()) {

@@ -30,14 +30,12 @@ final class Hibernator implements AutoCloseable {
     private final HibernationPolicy settings;
     private final Workers workers = Workers.bounded("hearth-session-hibernate", 8, 100_000);
 
-    /** Closes Hearth's pooled connections to an agent, which a memory checkpoint cannot save. */
-    private final java.util.function.Consumer<java.net.InetSocketAddress> dropConnections;
-    /** How long a closed connection takes to be closed inside the sandbox too (its FIN to reach the agent's stack). */
-    private static final Duration CLOSE_SETTLE = Duration.ofMillis(100);
+    /** Closes Hearth's connections to an agent and waits for their ends in the sandbox: a checkpoint cannot save them. */
+    private final java.util.function.Consumer<java.net.InetSocketAddress> quiesce;
 
     Hibernator(HibernatedSessions store, SessionEnder ender, EndedSessions history, HibernationPolicy settings,
-            java.util.function.Consumer<java.net.InetSocketAddress> dropConnections) {
-        this.dropConnections = requireNonNull(dropConnections, "dropConnections");
+            java.util.function.Consumer<java.net.InetSocketAddress> quiesce) {
+        this.quiesce = requireNonNull(quiesce, "quiesce");
         this.store = requireNonNull(store, "store");
         this.ender = requireNonNull(ender, "ender");
         this.history = requireNonNull(history, "history");
@@ -97,8 +95,7 @@ final class Hibernator implements AutoCloseable {
         Instant started = Instant.now();
         Sandbox sandbox = session.sandbox().orElseThrow();
         try {
-            dropConnections.accept(sandbox.agentAddress());
-            Thread.sleep(CLOSE_SETTLE);
+            quiesce.accept(sandbox.agentAddress());
             HibernationImage image = sandbox.hibernate(store.imageDir(session.key));
             Instant now = Instant.now();
             var asleep = new HibernatedSession(session.key, d.version(), tenant, session.info().driver(), image,
@@ -107,10 +104,6 @@ final class Hibernator implements AutoCloseable {
             ender.end(session, EndReason.HIBERNATED, image.kind().wireName() + " kept, " + image.bytes()
                     + " bytes, in " + Duration.between(started, now).toMillis() + " ms");
             return asleep;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ender.end(session, EndReason.STOPPED, "interrupted while hibernating");
-            throw new SessionException.Interrupted(session.sessionId());
         } catch (RuntimeException e) {
             // Saving failed, or a bug: either way the session must not stay half asleep, taking no request.
             if (!(e instanceof SandboxException || e instanceof java.io.UncheckedIOException)) {

@@ -55,6 +55,8 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
     private final Optional<SnapshotTemplates> templates;
     /** How long an explicit hibernation waits for a session's requests to finish and its agent to turn idle. */
     private static final Duration QUIET_WAIT = Duration.ofSeconds(5);
+    /** How long a hibernation waits for the agent's connections to close before it saves the sandbox anyway. */
+    static final Duration QUIESCE_WAIT = Duration.ofSeconds(2);
     /** How often unused session storage is looked for. */
     private static final Duration STORAGE_SWEEP = Duration.ofMinutes(5);
     private volatile boolean closing;
@@ -93,7 +95,8 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
         this.hibernated = dataDir.map(dir -> new HibernatedSessions(dir.resolve("hibernated")));
         this.storages = dataDir.map(dir -> new SessionStorages(dir.resolve("session-storage"), policy.storageIdleExpiry(),
                 policy.storageBytes()));
-        this.hibernator = hibernated.map(store -> new Hibernator(store, ender, history, policy, launcher::dropConnections));
+        this.hibernator = hibernated.map(store -> new Hibernator(store, ender, history, policy,
+                agent -> launcher.quiesce(agent, QUIESCE_WAIT)));
         this.templates = dataDir.filter(dir -> policy.snapshotTemplates())
                 .map(dir -> new SnapshotTemplates(launcher, dir.resolve("templates")));
         if (dataDir.isPresent()) {

@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SnapshotTemplates implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotTemplates.class);
-    private static final Duration CLOSE_SETTLE = Duration.ofMillis(100);
 
     /** A version's template: being made, usable, or not possible (and why). */
     private sealed interface State {
@@ -137,6 +136,11 @@ final class SnapshotTemplates implements AutoCloseable {
         try {
             HibernationImage image = snapshot(d, dirOf(key));
             if (image.kind() != HibernationKind.MEMORY) {
+                // Once more with a fresh sandbox: a connection of the readiness checks may have been closing still.
+                FileTrees.deleteQuietly(image.dir());
+                image = snapshot(d, dirOf(key));
+            }
+            if (image.kind() != HibernationKind.MEMORY) {
                 result = new State.Unavailable("its agent's memory cannot be saved by this runsc");
             } else {
                 check(d, image);
@@ -163,12 +167,8 @@ final class SnapshotTemplates implements AutoCloseable {
         Sandbox sandbox = launcher.start(d, SandboxIds.next());
         try {
             launcher.awaitReady(d, sandbox, Instant.now(), () -> closed);
-            launcher.dropConnections(sandbox.agentAddress());
-            Thread.sleep(CLOSE_SETTLE);
+            launcher.quiesce(sandbox.agentAddress(), SessionManager.QUIESCE_WAIT);
             return sandbox.hibernate(dir);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
         } finally {
             sandbox.stop();
         }

@@ -54,20 +54,22 @@ public final class HibernationMeasurement implements Measurement {
                 double cold = Samples.quantile(cycle.coldMillis(), 0.5);
                 double woken = Samples.quantile(cycle.resumeMillis(), 0.5);
                 double saving = Samples.quantile(cycle.hibernateMillis(), 0.5);
-                double imageMiB = Samples.quantile(cycle.imageBytes(), 0.5) / (1 << 20);
-                double memoryMiB = Samples.quantile(cycle.memoryBytes(), 0.5) / (1 << 20);
-                String how = String.format("median of %d; %s kept; %s", cycle.coldMillis().size(), cycle.kept(), cycle.how());
-                context.progress().say("hibernation %s: hibernate %.0f ms, %.1f MiB, resume %.0f ms vs cold %.0f ms",
-                        driver, saving, imageMiB, woken, cold);
+                double imageKiB = Samples.quantile(cycle.imageBytes(), 0.5) / 1024;
+                double memoryKiB = Samples.quantile(cycle.memoryBytes(), 0.5) / 1024;
+                String how = String.format("median of %d; %s kept; %s; the bench's Python agent waits in poll(2) (agents"
+                        + " waiting in epoll, such as asyncio's, keep files only with this runsc)", cycle.coldMillis().size(),
+                        cycle.kept(), cycle.how());
+                context.progress().say("hibernation %s: hibernate %.0f ms, %.0f KiB, resume %.0f ms vs cold %.0f ms",
+                        driver, saving, imageKiB, woken, cold);
                 rows.add(Row.measured(section, "time to hibernate a session (" + driver + ")", Unit.MILLISECONDS,
                         "cold start", cold, saving, new Target.None(), how));
-                rows.add(Row.measured(section, "on-disk size per hibernated session (" + driver + ")", Unit.MEBIBYTES,
-                        "its sandbox's memory", memoryMiB, imageMiB, new Target.None(),
+                rows.add(Row.measured(section, "on-disk size per hibernated session (" + driver + ")", Unit.KIBIBYTES,
+                        "its sandbox's memory", memoryKiB, imageKiB, new Target.None(),
                         "the image under <data-dir>/hibernated against the sandbox's cgroup memory before it slept"));
                 rows.add(Row.measured(section, resume, Unit.MILLISECONDS, "cold start", cold, woken, resumeTarget, how));
                 long disk = Files.getFileStore(context.workDir()).getUsableSpace();
-                double asleep = imageMiB > 0 ? disk / (imageMiB * (1 << 20)) : 0;
-                double awake = memoryMiB > 0 ? HostFacts.availableMemory() / (memoryMiB * (1 << 20)) : 0;
+                double asleep = imageKiB > 0 ? disk / (imageKiB * 1024) : 0;
+                double awake = memoryKiB > 0 ? HostFacts.availableMemory() / (memoryKiB * 1024) : 0;
                 rows.add(Row.measured(section, "sessions one node holds, hibernated vs live (" + driver + ")",
                         Unit.SESSIONS, "live (memory)", awake, asleep, new Target.None(), String.format(
                                 "hibernated: usable disk %.1f GiB / image size; live: MemAvailable %.1f GiB / sandbox memory",
