@@ -68,11 +68,12 @@ public final class HibernationMeasurement implements Measurement {
                         "the image under <data-dir>/hibernated against the sandbox's cgroup memory before it slept"));
                 rows.add(Row.measured(section, resume, Unit.MILLISECONDS, "cold start", cold, woken, resumeTarget, how));
                 long disk = Files.getFileStore(context.workDir()).getUsableSpace();
-                double asleep = imageKiB > 0 ? disk / (imageKiB * 1024) : 0;
+                // At least a block each: its record and empty directories take one however little it kept.
+                double asleep = disk / (Math.max(imageKiB, 4) * 1024);
                 double awake = memoryKiB > 0 ? HostFacts.availableMemory() / (memoryKiB * 1024) : 0;
                 rows.add(Row.measured(section, "sessions one node holds, hibernated vs live (" + driver + ")",
                         Unit.SESSIONS, "live (memory)", awake, asleep, new Target.None(), String.format(
-                                "hibernated: usable disk %.1f GiB / image size; live: MemAvailable %.1f GiB / sandbox memory",
+                                "hibernated: usable disk %.1f GiB / image size (at least 4 KiB); live: MemAvailable %.1f GiB / sandbox memory",
                                 disk / (double) (1L << 30), HostFacts.availableMemory() / (double) (1L << 30))));
                 details.put(driver, Map.of("coldMillis", cycle.coldMillis(), "resumeMillis", cycle.resumeMillis(),
                         "hibernateMillis", cycle.hibernateMillis(), "imageBytes", cycle.imageBytes(), "kept", cycle.kept()));

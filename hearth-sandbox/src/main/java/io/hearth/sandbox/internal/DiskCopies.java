@@ -46,8 +46,25 @@ final class DiskCopies {
         if (!Files.isDirectory(saved)) {
             throw new SandboxException("hibernation image " + image + " has no saved files (expected: " + saved + ")");
         }
-        copyContents(saved, disk.root());
-        handOver(disk.root(), from, disk.owner());
+        if (holdsAnything(saved)) {
+            copyContents(saved, disk.root());
+            handOver(disk.root(), from, disk.owner());
+        }
+        // Else the agent left its writable directories empty, as a fresh disk has them: no copy, no forks to resume.
+    }
+
+    /** Whether any of the kept directories under {@code saved} has an entry. */
+    private static boolean holdsAnything(Path saved) {
+        for (String name : KEPT) {
+            try (Stream<Path> entries = Files.list(saved.resolve(name))) {
+                if (entries.findAny().isPresent()) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return true; // copy, and let cp say what is wrong
+            }
+        }
+        return false;
     }
 
     /** Copies the contents of {@code from} (when it exists) into the existing directory {@code to}. */
