@@ -57,7 +57,7 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
     private static final Duration QUIET_WAIT = Duration.ofSeconds(5);
     /** How long a hibernation waits for the agent's connections to close before it saves the sandbox anyway. */
     static final Duration QUIESCE_WAIT = Duration.ofSeconds(2);
-    /** How often unused session storage is looked for. */
+    /** How often unused session storage is looked for (more often when it expires sooner). */
     private static final Duration STORAGE_SWEEP = Duration.ofMinutes(5);
     private volatile boolean closing;
 
@@ -124,7 +124,9 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
 
     private void sweep(Instant now) {
         hibernator.ifPresent(h -> h.sweep(now));
-        if (storages.isPresent() && Duration.between(lastStorageSweep, now).compareTo(STORAGE_SWEEP) >= 0) {
+        Duration every = settings.hibernation().storageIdleExpiry().compareTo(STORAGE_SWEEP) < 0
+                ? settings.hibernation().storageIdleExpiry() : STORAGE_SWEEP;
+        if (storages.isPresent() && Duration.between(lastStorageSweep, now).compareTo(every) >= 0) {
             lastStorageSweep = now;
             storages.get().sweep(now);
         }

@@ -73,7 +73,9 @@ public final class ColdStartMeasurement implements Measurement {
     record Placement(HearthNode node, DeployedRuntime runtime, boolean dedicated, String how) {}
 
     private DriverRun measure(BenchContext context, String driver) throws IOException {
-        Placement placement = place(context, driver, "cold_" + driver, Map.of());
+        // A plain start: with a snapshot template, new gVisor sessions would be clones (the hibernation section
+        // measures those against this).
+        Placement placement = place(context, driver, "cold_" + driver, Map.of("hearth:snapshotTemplate", "false"));
         BareRunsc runsc = driver.equals("gvisor") ? new BareRunsc(BareRunsc.find(), context.workDir().resolve("bare-runsc")) : null;
         try {
             var bare = new ArrayList<Double>();

@@ -3,9 +3,12 @@ package io.hearth.tests.hibernation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.hearth.session.HibernationPolicy;
 import io.hearth.testing.Agents;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +70,25 @@ class SessionStorageTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                 agent.clients().control().getAgentRuntime(r -> r.agentRuntimeId(runtime.id())).agentRuntimeVersion().equals("2"));
         assertThat(read(runtime, session)).as("a new version starts with empty storage").isNull();
+    }
+
+    @Test
+    void sessionStorageOutlivesHibernationAndExpiresWhenUnused() throws Exception {
+        assumeThat(HearthExtension.isolation()).isNotEqualTo("process");
+        own.restart(config -> config.withSessions(config.sessions().withHibernation(
+                HibernationPolicy.DEFAULT.withStorageIdleExpiry(Duration.ofSeconds(3)))));
+        agent = own.agent();
+        var runtime = agent.deploy(Map.of(), 900, "/mnt/data");
+        String session = Invoker.newSessionId();
+        agent.invoke(runtime, session, "{\"write\": {\"path\": \"/mnt/data/notes/a.txt\", \"content\": \"kept\"}}");
+        assertThat(agent.hibernate(runtime, session).statusCode()).isEqualTo(200);
+        assertThat(read(runtime, session)).as("after hibernation").isEqualTo("kept");
+
+        new Invoker(agent.clients().data(), runtime.arn()).stop(session);
+        Path kept = own.data.resolve("session-storage").resolve(runtime.id());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !Files.exists(kept)
+                || kept.toFile().list().length == 0);
+        assertThat(read(runtime, session)).as("unused past its expiry: deleted").isNull();
     }
 
     @Test
