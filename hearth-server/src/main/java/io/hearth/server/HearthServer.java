@@ -8,6 +8,7 @@ import io.hearth.router.CommandHandler;
 import io.hearth.router.DataPlaneHandler;
 import io.hearth.router.shell.ShellRegistry;
 import io.hearth.router.shell.ShellRoute;
+import io.hearth.router.tracing.Tracing;
 import io.hearth.router.websocket.AgentSocketRoute;
 import io.hearth.router.websocket.RuntimeSocketHandler;
 import io.hearth.router.websocket.WebSocketRoutes;
@@ -16,6 +17,9 @@ import io.hearth.sandbox.SandboxDriver;
 import io.hearth.server.internal.AwsErrorHandler;
 import io.hearth.server.internal.ConsoleHandler;
 import io.hearth.server.internal.ControlPlaneHandler;
+import io.hearth.server.internal.HibernationApiHandler;
+import io.hearth.server.internal.PrincipalBudgetsApiHandler;
+import io.hearth.server.internal.TracesApiHandler;
 import io.hearth.server.internal.InvocationMeters;
 import io.hearth.server.internal.SessionStartMeter;
 import io.hearth.auth.SigV4Verifier;
@@ -176,7 +180,7 @@ public final class HearthServer implements AutoCloseable {
         pools = new PoolManager(launcher, control.deployments(), store, Clock.systemUTC(), config.maxPooled(), meters);
         sessions = new SessionManager(launcher, new SessionStartMeter(pools, meters), config.sessions(), quotas,
                 Optional.of(data));
-        var principalBudgets = new io.hearth.server.internal.PrincipalBudgetsApiHandler(store, account, Clock.systemUTC());
+        var principalBudgets = new PrincipalBudgetsApiHandler(store, account, Clock.systemUTC());
         sessions.principalBudgets(principalBudgets::forOwner);
         closers.push(sessions);
         closers.push(pools);
@@ -188,7 +192,7 @@ public final class HearthServer implements AutoCloseable {
         // The key of every invocation's workload access token (docs/authentication.md, Workload access tokens).
         var workloadTokens = WorkloadTokens.loadOrCreate(data);
         // Invocation traces: kept in memory per session, exported over OTLP when configured (docs/tracing.md).
-        var tracing = new io.hearth.router.tracing.Tracing(config.tracing());
+        var tracing = new Tracing(config.tracing());
         closers.push(tracing::close);
         var dataPlane = new DataPlaneHandler(control.deployments(), sessions, agentClient, config.identity(),
                 config.agentTimeouts(), config.maxPayloadBytes(), quotas, workloadTokens, config.resumableStreams())
@@ -227,9 +231,19 @@ public final class HearthServer implements AutoCloseable {
         // InvokeAgentRuntimeCommand and the sockets first: each takes only its own paths, the rest of the data plane the others.
         var dataPlanes = new Handler.Sequence(sockets,
                 new CommandHandler(control.deployments(), sessions, config.identity(), quotas), new InvocationMeters(dataPlane, meters));
-        jetty.setHandler(new EdgeHandler(auth, dataPlanes, List.of(new ConsoleHandler(), new ControlPlaneHandler(control::runtimes, control::endpoints), new PoolApiHandler(pools, account, control::owns),
-                new MetricsHandler(meters), new KeysApiHandler(keys, account), new TenantQuotasApiHandler(store, quotas, account, Clock.systemUTC()), principalBudgets, new JwksHandler(workloadTokens),
-                new SessionLogsApiHandler(sessions, account), new io.hearth.server.internal.HibernationApiHandler(sessions, account, control::owns), new io.hearth.server.internal.TracesApiHandler(tracing, account), nativeApi)));
+        jetty.setHandler(new EdgeHandler(auth, dataPlanes, List.of(
+                new ConsoleHandler(),
+                new ControlPlaneHandler(control::runtimes, control::endpoints),
+                new PoolApiHandler(pools, account, control::owns),
+                new MetricsHandler(meters),
+                new KeysApiHandler(keys, account),
+                new TenantQuotasApiHandler(store, quotas, account, Clock.systemUTC()),
+                principalBudgets,
+                new JwksHandler(workloadTokens),
+                new SessionLogsApiHandler(sessions, account),
+                new HibernationApiHandler(sessions, account, control::owns),
+                new TracesApiHandler(tracing, account),
+                nativeApi)));
         jetty.setErrorHandler(new AwsErrorHandler());
         jetty.setStopTimeout(2_000);
         jetty.start();
