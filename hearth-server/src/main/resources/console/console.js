@@ -205,7 +205,8 @@ function renderSessions() {
       el('td', {}, s.lifetimeEndsAt ? duration(Date.parse(s.lifetimeEndsAt) - now) : ''),
       el('td', {}, s.isolation),
       el('td', {}, ended ? '' : s.inFlight),
-      el('td', {}, ended ? '' : el('button', { type: 'button', class: 'stop', onclick: () => stopSession(s) }, 'Stop')));
+      el('td', {}, el('button', { type: 'button', class: 'small trace', onclick: () => showTraces(s) }, 'Trace'),
+        ended || s.state === 'HIBERNATED' ? '' : el('button', { type: 'button', class: 'stop', onclick: () => stopSession(s) }, 'Stop')));
   });
   fill($('sessions').tBodies[0], rows, 'No sessions.');
 }
@@ -220,6 +221,56 @@ async function stopSession(s) {
     $('sessions-error').textContent = e.message;
   }
   loadSessions();
+}
+
+// ---- traces: one waterfall per invocation of the chosen session
+
+async function showTraces(s) {
+  const target = $('traces');
+  target.replaceChildren(el('p', { class: 'muted' }, `Traces of ${s.sessionId} …`));
+  try {
+    const query = new URLSearchParams({ runtimeId: s.runtimeId });
+    const answer = await json(`/hearth/v1/sessions/${encodeURIComponent(s.sessionId)}/traces?${query}`);
+    const traces = answer.traces || [];
+    target.replaceChildren(el('h3', {}, `Session ${s.sessionId}: ${traces.length} trace(s), newest last`),
+      ...traces.map(waterfall));
+    if (traces.length === 0) {
+      target.append(el('p', { class: 'muted' }, 'No traces kept for this session.'));
+    }
+    $('traces-error').textContent = '';
+  } catch (e) {
+    $('traces-error').textContent = e.message;
+  }
+}
+
+function waterfall(trace) {
+  const spans = trace.spans || [];
+  const root = spans.find((sp) => !spans.some((p) => p.spanId === sp.parentSpanId)) || spans[0];
+  const start = Number(root?.startTimeUnixNano ?? 0);
+  const total = Math.max(1, ...spans.map((sp) => Number(sp.startTimeUnixNano) - start + Number(sp.durationNanos)));
+  const depth = (sp) => { let d = 0; let p = sp; while ((p = spans.find((q) => q.spanId === p.parentSpanId))) d++; return d; };
+  const ordered = [];
+  const visit = (sp) => { ordered.push(sp); spans.filter((c) => c.parentSpanId === sp.spanId)
+    .sort((a, b) => Number(a.startTimeUnixNano) - Number(b.startTimeUnixNano)).forEach(visit); };
+  if (root) visit(root);
+  const rows = ordered.map((sp) => {
+    const offset = (Number(sp.startTimeUnixNano) - start) / total * 100;
+    const width = Math.max(0.5, Number(sp.durationNanos) / total * 100);
+    // Placed through the CSSOM: the page's policy allows no inline style attributes.
+    const name = el('td', { class: 'mono' }, sp.name);
+    name.style.paddingLeft = `${8 + depth(sp) * 14}px`;
+    const bar = el('span', { class: `bar ${sp.status === 'ERROR' ? 'bar-error' : ''}`, title: JSON.stringify(sp.attributes || {}) });
+    bar.style.marginLeft = `${offset}%`;
+    bar.style.width = `${width}%`;
+    return el('tr', { class: 'span', 'data-span': sp.name }, name,
+      el('td', { class: 'mono' }, `${(Number(sp.durationNanos) / 1e6).toFixed(2)} ms`),
+      el('td', { class: 'bar-cell' }, bar));
+  });
+  const attributes = root?.attributes || {};
+  return el('div', { class: 'trace', 'data-trace-id': trace.traceId },
+    el('p', { class: 'mono muted' }, `trace ${trace.traceId} · ${attributes['hearth.start'] ?? ''} · `
+      + `status ${attributes['http.response.status_code'] ?? ''}`),
+    el('table', {}, el('tbody', {}, ...rows)));
 }
 
 // ---- pools

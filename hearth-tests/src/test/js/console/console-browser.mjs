@@ -104,6 +104,15 @@ try {
     await shot(page, '03-session-live');
   });
 
+  await check('the session\'s trace shows the invocation as a waterfall', async () => {
+    await page.click(`#sessions tr[data-session-id="${sessionId}"] button.trace`);
+    await page.locator('#traces .trace tr[data-span="invoke"]').first().waitFor({ timeout: 15_000 });
+    for (const span of ['session.open', 'agent.call']) {
+      if (await page.locator(`#traces .trace tr[data-span="${span}"]`).count() === 0) throw new Error(`no ${span} span`);
+    }
+    await shot(page, '03b-session-trace');
+  });
+
   await check('Stop ends the session', async () => {
     await page.click(`#sessions tr[data-session-id="${sessionId}"] button.stop`);
     await page.locator(`#sessions tr[data-session-id="${sessionId}"][data-state="TERMINATED"]`).waitFor({ timeout: 15_000 });

@@ -52,7 +52,7 @@ class ConsoleBrowserTest {
                 "HEARTH_RUNTIME_ID", counter.id(),
                 "HEARTH_SCREENSHOTS", screenshots.toString()), Duration.ofSeconds(180));
         assertThat(run.exitCode()).as(run.output()).isZero();
-        assertThat(run.output()).contains("console: 10 passed, 0 failed");
+        assertThat(run.output()).contains("console: 11 passed, 0 failed");
         assertThat(screenshots.resolve("04-session-stopped.png")).isRegularFile();
     }
 
