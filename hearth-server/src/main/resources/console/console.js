@@ -204,11 +204,17 @@ function renderSessions() {
       el('td', {}, s.idleExpiresAt ? duration(Date.parse(s.idleExpiresAt) - now) : ended ? '' : s.state === 'ACTIVE' ? 'busy' : ''),
       el('td', {}, s.lifetimeEndsAt ? duration(Date.parse(s.lifetimeEndsAt) - now) : ''),
       el('td', {}, s.isolation),
+      el('td', { class: 'usage' }, ended || s.cpuSeconds === undefined ? '' : `${Number(s.cpuSeconds).toFixed(1)} s`),
+      el('td', { class: 'usage' }, ended || s.memoryBytes === undefined ? '' : mebibytes(s.memoryBytes)),
       el('td', {}, ended ? '' : s.inFlight),
       el('td', {}, el('button', { type: 'button', class: 'small trace', onclick: () => showTraces(s) }, 'Trace'),
         ended || s.state === 'HIBERNATED' ? '' : el('button', { type: 'button', class: 'stop', onclick: () => stopSession(s) }, 'Stop')));
   });
   fill($('sessions').tBodies[0], rows, 'No sessions.');
+}
+
+function mebibytes(bytes) {
+  return `${(Number(bytes) / 1048576).toFixed(1)} MiB`;
 }
 
 async function stopSession(s) {

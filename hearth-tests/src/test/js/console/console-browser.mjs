@@ -88,6 +88,12 @@ try {
     await row.waitFor({ timeout: 15_000 });
     await page.locator(`#sessions tr[data-session-id="${sessionId}"]:not([data-state="TERMINATED"]) td:nth-child(5)`)
       .filter({ hasText: /\d/ }).waitFor({ timeout: 10_000 });
+    const isolation = await page.textContent(`#sessions tr[data-session-id="${sessionId}"] td:nth-child(6)`);
+    if (isolation.trim() !== 'process') {
+      // Sandboxes with cgroups report their resource use.
+      await page.locator(`#sessions tr[data-session-id="${sessionId}"] td.usage`).filter({ hasText: /MiB/ })
+        .waitFor({ timeout: 10_000 });
+    }
   });
 
   await check('the session log shows a line in the logs pane', async () => {
