@@ -144,12 +144,12 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
                 EndReason.STOPPED, "no live session " + key.sessionId() + " of " + key.runtimeId() + " ("
                         + key.endpointName() + ")"));
         if (hibernator.isEmpty()) {
-            throw new HibernationRefused("this server keeps no hibernated sessions (it runs without a data dir)");
+            throw new HibernationRefused("this server keeps no hibernated sessions (it runs without a data dir)", false);
         }
         if (launcher.hibernation(session.deployment).isEmpty()) {
             throw new HibernationRefused("session " + key.sessionId() + " runs under the "
                     + launcher.driverName(session.deployment) + " driver, which cannot hibernate (expected: namespaces"
-                    + " or gvisor)");
+                    + " or gvisor)", false);
         }
         // A request whose answer has just been sent may not have left yet: give the session a moment to turn quiet.
         Instant deadline = Instant.now().plus(QUIET_WAIT);
@@ -157,10 +157,10 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
             try {
                 return hibernator.get().hibernate(session);
             } catch (Hibernator.Refused e) {
-                throw new HibernationRefused(e.getMessage());
+                throw new HibernationRefused(e.getMessage(), true);
             } catch (Hibernator.NotQuiet e) {
                 if (Instant.now().isAfter(deadline)) {
-                    throw new HibernationRefused(e.getMessage() + " for " + QUIET_WAIT.toSeconds() + " s");
+                    throw new HibernationRefused(e.getMessage() + " for " + QUIET_WAIT.toSeconds() + " s", false);
                 }
                 try {
                     Thread.sleep(20);
@@ -174,8 +174,16 @@ public final class SessionManager implements DeploymentListener, AutoCloseable {
 
     /** Why a hibernation was refused; nothing changed. */
     public static final class HibernationRefused extends RuntimeException {
-        HibernationRefused(String message) {
+        private final boolean quotaFull;
+
+        HibernationRefused(String message, boolean quotaFull) {
             super(message);
+            this.quotaFull = quotaFull;
+        }
+
+        /** True when the session's tenant holds its quota of hibernated sessions or bytes already. */
+        public boolean quotaFull() {
+            return quotaFull;
         }
     }
 

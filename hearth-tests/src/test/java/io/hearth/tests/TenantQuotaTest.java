@@ -9,6 +9,7 @@ import io.hearth.auth.AccessKey;
 import io.hearth.server.HearthServer;
 import io.hearth.testing.AccessKeys;
 import io.hearth.testing.Agents;
+import io.hearth.testing.ApiCalls;
 import io.hearth.testing.Clients;
 import io.hearth.testing.HearthExtension;
 import io.hearth.testing.Invoker;
@@ -213,8 +214,7 @@ class TenantQuotaTest {
     }
 
     private static JsonNode json(HttpResponse<String> response) {
-        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
-        return Json.tree(response.body().getBytes(StandardCharsets.UTF_8));
+        return ApiCalls.json(response);
     }
 
     private static HttpResponse<String> send(AccessKey key, String method, String path, String body) throws Exception {
@@ -223,7 +223,6 @@ class TenantQuotaTest {
 
     private static HttpResponse<String> send(HearthServer on, AccessKey key, String method, String path, String body)
             throws Exception {
-        var request = Signed.request(key, method, on.endpoint().resolve(path), body.getBytes(StandardCharsets.UTF_8));
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ApiCalls.send(on, key, method, path, body);
     }
 }

@@ -30,7 +30,8 @@ public final class AgentRequestBody implements Request.Content {
      * A copy of what was sent, for a body small enough to keep (declared up to {@link #KEPT_LIMIT}): an agent that
      * dies before it answers leaves no way to tell whether it read the request, and such a body can be sent again.
      */
-    private final java.io.ByteArrayOutputStream kept;
+    private final byte[] kept;
+    private int keptLength;
     private boolean sentWhole;
     /** The largest body kept for another agent call once sent. */
     static final int KEPT_LIMIT = 64 * 1024;
@@ -41,7 +42,7 @@ public final class AgentRequestBody implements Request.Content {
         this.declaredLength = declaredLength;
         this.contentType = contentType;
         this.readAhead = readAhead;
-        this.kept = declaredLength >= 0 && declaredLength <= KEPT_LIMIT ? new java.io.ByteArrayOutputStream((int) declaredLength) : null;
+        this.kept = declaredLength >= 0 && declaredLength <= KEPT_LIMIT ? new byte[(int) declaredLength] : null;
         if (readAhead != null) {
             count(readAhead);
         }
@@ -55,18 +56,20 @@ public final class AgentRequestBody implements Request.Content {
         if (kept == null || !sentWhole) {
             return java.util.Optional.empty();
         }
-        var source = new org.eclipse.jetty.io.content.ByteBufferContentSource(ByteBuffer.wrap(kept.toByteArray()));
+        var source = new org.eclipse.jetty.io.content.ByteBufferContentSource(ByteBuffer.wrap(kept, 0, keptLength));
         return java.util.Optional.of(new AgentRequestBody(source, limit, declaredLength, contentType, null));
     }
 
     private Content.Chunk keep(Content.Chunk chunk) {
         if (kept != null && chunk != null && !Content.Chunk.isFailure(chunk)) {
             ByteBuffer bytes = chunk.getByteBuffer();
-            if (bytes != null && bytes.hasRemaining()) {
-                ByteBuffer copy = bytes.duplicate();
-                byte[] data = new byte[copy.remaining()];
-                copy.get(data);
-                kept.writeBytes(data);
+            int length = bytes == null ? 0 : bytes.remaining();
+            if (length > kept.length - keptLength) {
+                return chunk; // more than it declared: never whole, so never sent again
+            }
+            if (length > 0) {
+                bytes.duplicate().get(kept, keptLength, length);
+                keptLength += length;
             }
             if (chunk.isLast()) {
                 sentWhole = true;

@@ -96,7 +96,7 @@ public final class HibernationApiHandler extends Handler.Abstract {
                     live.owner(), live.sessionId()));
             Replies.json(response, 200, view(asleep), callback);
         } catch (SessionManager.HibernationRefused e) {
-            throw e.getMessage().contains("(limit ") ? ApiException.quotaExceeded(e.getMessage())
+            throw e.quotaFull() ? ApiException.quotaExceeded(e.getMessage())
                     : ApiException.conflict("Session " + sessionId + " cannot hibernate: " + e.getMessage());
         } catch (SessionException.Ended e) {
             throw ApiException.conflict("Session " + sessionId + " ended: " + e.getMessage());
