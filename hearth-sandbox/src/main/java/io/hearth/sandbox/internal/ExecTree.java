@@ -23,6 +23,7 @@ final class ExecTree {
     static void kill(ProcessHandle root) {
         long ownGroup = processGroup(ProcessHandle.current().pid()).orElse(-1);
         long deadline = System.nanoTime() + GIVE_UP_NANOS;
+        freeze(root, deadline);
         var seen = new ArrayList<ProcessHandle>();
         while (true) {
             // Descendants first: once a parent dies, its children move to an init and out of sight.
@@ -49,6 +50,42 @@ final class ExecTree {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /**
+     * Stops the tree (SIGSTOP) from the root down until no new member appears: a stopped process forks no more, so the
+     * tree can then be listed whole. Without it, a child forked while its parent was being killed moved to an init
+     * before anyone saw it, and a program that had made a session of its own (setsid) escaped every kill.
+     */
+    private static void freeze(ProcessHandle root, long deadline) {
+        var stopped = new HashSet<Long>();
+        while (System.nanoTime() < deadline) {
+            List<ProcessHandle> members = new ArrayList<>();
+            if (root.isAlive()) {
+                members.add(root);
+            }
+            members.addAll(root.descendants().toList());
+            List<ProcessHandle> fresh = members.stream().filter(m -> stopped.add(m.pid())).toList();
+            if (fresh.isEmpty()) {
+                return;
+            }
+            fresh.forEach(m -> Libc.kill(m.pid(), Libc.SIGSTOP));
+            // Stopped (or gone) before listing again: a fork under way completes first, and its child is listed.
+            while (System.nanoTime() < deadline && fresh.stream().anyMatch(m -> running(m.pid()))) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** Whether the process is neither stopped, a zombie, nor gone. */
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'T' && state != 't' && state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

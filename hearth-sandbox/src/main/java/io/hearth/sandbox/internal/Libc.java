@@ -24,6 +24,7 @@ final class Libc {
     static final int O_NOCTTY = 0400;
     static final int O_CLOEXEC = 02000000;
     static final int SIGKILL = 9;
+    static final int SIGSTOP = 19;
     static final int ESRCH = 3;
     static final long TIOCSWINSZ = 0x5414;
     static final long TIOCGPTN = 0x80045430L;
