@@ -56,7 +56,8 @@ class QuotaTest {
             .withMaxSandboxes(OptionalInt.of(MAX_SANDBOXES))
             .withColdStarts(2, 64, Duration.ofSeconds(30))));
 
-    private final List<Runnable> cleanup = new ArrayList<>();
+    /** Filled from the burst test's 30 caller threads at once. */
+    private final List<Runnable> cleanup = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @AfterEach
     void stopSessions() {
