@@ -50,6 +50,8 @@ final class Libc {
     private static final MethodHandle UMOUNT2 = function("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     static final long MS_NOSUID = 2;
     static final long MS_NODEV = 4;
+    static final long MS_BIND = 4096;
+    static final long MS_PRIVATE = 1L << 18;
     static final int MNT_DETACH = 2;
 
     private Libc() {}

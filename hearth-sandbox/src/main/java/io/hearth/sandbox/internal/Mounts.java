@@ -28,25 +28,80 @@ final class Mounts {
         }
     }
 
+    /** Left inside a state root Hearth bound over itself: a later run (after a kill) knows the bind is its own. */
+    private static final String BIND_MARK = ".hearth-bind";
+
     /**
-     * Mount points at or under {@code root}, deepest first and, at one depth, the latest mounted first: a sandbox's
-     * overlay (at {@code merged}) holds its upper layer on the disk beside it, and must go before the disk.
+     * Makes {@code root} a mount point of its own, unless it is one, so that a launcher's mount namespace can drop
+     * every sandbox's mounts below it with one lazy unmount (see {@link NamespacesDriver}). The bind is private: the
+     * sandboxes' mounts under it propagate nowhere. Returns whether the bind is Hearth's (made now, or by a run that
+     * was killed), which its driver removes when it closes; a mount point of the host's own is left as it is.
      */
-    static List<Path> under(Path root) {
+    static boolean bindOverItself(Path root) {
+        Path mark = root.resolve(BIND_MARK);
+        if (isMountPoint(root)) {
+            return Files.exists(mark);
+        }
+        try {
+            Libc.mount(root.toString(), root.toString(), "none", Libc.MS_BIND, "");
+            Libc.mount("none", root.toString(), "none", Libc.MS_PRIVATE, "");
+            Files.writeString(mark, "bound over itself by Hearth; removed with the bind\n");
+            return true;
+        } catch (IOException | Libc.NativeCallException e) {
+            throw new SandboxException("cannot bind the sandbox state directory " + root + " over itself: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Removes a bind {@link #bindOverItself} made, when nothing is mounted under it any more; else leaves it. */
+    static boolean unbind(Path root) {
+        try {
+            Libc.umount2(root.toString(), 0);
+            Files.deleteIfExists(root.resolve(BIND_MARK));
+            return true;
+        } catch (Libc.NativeCallException busy) {
+            return false;
+        } catch (IOException e) {
+            return true; // unbound; the mark alone is harmless
+        }
+    }
+
+    /** Binds the file {@code source} (a network namespace) at {@code target}, which is created empty first. */
+    static void bindFile(Path source, Path target) {
+        try {
+            Files.createFile(target);
+            Libc.mount(source.toString(), target.toString(), "none", Libc.MS_BIND, "");
+        } catch (IOException | Libc.NativeCallException e) {
+            throw new SandboxException("cannot bind " + source + " at " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isMountPoint(Path path) {
+        return mountPoints().contains(path);
+    }
+
+    /** Every mount point of this mount namespace, in the order they were made. */
+    private static List<Path> mountPoints() {
         var found = new ArrayList<Path>();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
                 String[] fields = line.split(" ");
                 if (fields.length > 4) {
-                    Path mount = Path.of(unescape(fields[4]));
-                    if (mount.startsWith(root)) {
-                        found.add(mount);
-                    }
+                    found.add(Path.of(unescape(fields[4])));
                 }
             }
         } catch (IOException e) {
             throw new SandboxException("cannot read /proc/self/mountinfo: " + e.getMessage(), e);
         }
+        return found;
+    }
+
+    /**
+     * Mount points at or under {@code root}, deepest first and, at one depth, the latest mounted first: a sandbox's
+     * overlay (at {@code merged}) holds its upper layer on the disk beside it, and must go before the disk.
+     */
+    static List<Path> under(Path root) {
+        var found = new ArrayList<>(mountPoints().stream().filter(mount -> mount.startsWith(root)).toList());
         java.util.Collections.reverse(found); // mountinfo lists mounts in the order they were made
         found.sort(Comparator.comparingInt(Path::getNameCount).reversed());
         return found;
