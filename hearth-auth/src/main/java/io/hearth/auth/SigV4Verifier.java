@@ -119,10 +119,9 @@ public final class SigV4Verifier {
     private void checkTime(SigV4Auth auth) {
         Instant now = clock.instant();
         Instant signedAt = auth.signedAt();
-        String nowText = SigV4Auth.basic(now);
         if (signedAt.isAfter(now.plus(WINDOW))) {
             throw new AuthException.InvalidSignature("Signature not yet current: " + auth.amzDate()
-                    + " is still later than " + SigV4Auth.basic(now.plus(WINDOW)) + " (" + nowText + " + 15 min.)");
+                    + " is still later than " + SigV4Auth.basic(now.plus(WINDOW)) + " (" + SigV4Auth.basic(now) + " + 15 min.)");
         }
         if (auth.presigned()) {
             long seconds = auth.expires().toSeconds();
@@ -132,12 +131,12 @@ public final class SigV4Verifier {
             }
             if (signedAt.plus(auth.expires()).isBefore(now)) {
                 throw new AuthException.InvalidSignature("Signature expired: " + auth.amzDate()
-                        + " is now earlier than " + SigV4Auth.basic(now.minus(auth.expires())) + " (" + nowText
+                        + " is now earlier than " + SigV4Auth.basic(now.minus(auth.expires())) + " (" + SigV4Auth.basic(now)
                         + " - " + seconds + " sec.)");
             }
         } else if (signedAt.isBefore(now.minus(WINDOW))) {
             throw new AuthException.InvalidSignature("Signature expired: " + auth.amzDate() + " is now earlier than "
-                    + SigV4Auth.basic(now.minus(WINDOW)) + " (" + nowText + " - 15 min.)");
+                    + SigV4Auth.basic(now.minus(WINDOW)) + " (" + SigV4Auth.basic(now) + " - 15 min.)");
         }
     }
 }

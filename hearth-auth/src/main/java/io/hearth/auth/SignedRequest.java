@@ -7,8 +7,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
+import java.util.HashMap;
+import java.util.Locale;
 
 /**
  * What SigV4 verification needs of an HTTP request, independent of the server that received it.
@@ -16,12 +16,11 @@ import java.util.regex.Pattern;
  * @param method   the HTTP method, as received ({@code GET}, {@code POST}, ...)
  * @param rawPath  the path exactly as received, still percent-encoded (never decoded: the SDKs sign the encoded form)
  * @param rawQuery the query string as received, without the {@code ?}; empty when there is none
- * @param headers  every header, by name (looked up without regard to case); a name may carry several values
+ * @param headers  every header, by name (kept by lower-cased name, looked up without regard to case); a name may carry several values
  * @param body     whether a body follows the headers
  */
 public record SignedRequest(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
         Body body) {
-    private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
 
     /** Whether the request has a body whose hash the signature may cover. */
     public enum Body {
@@ -37,7 +36,7 @@ public record SignedRequest(String method, String rawPath, String rawQuery, Map<
         requireNonNull(rawQuery, "rawQuery");
         requireNonNull(headers, "headers");
         requireNonNull(body, "body");
-        if (!METHOD.matcher(method).matches()) {
+        if (!isMethod(method)) {
             throw new IllegalArgumentException("method: " + method + " (expected: an upper-case HTTP method)");
         }
         if (rawPath.indexOf('?') >= 0 || rawPath.indexOf('#') >= 0) {
@@ -51,7 +50,21 @@ public record SignedRequest(String method, String rawPath, String rawQuery, Map<
 
     /** The values of a header, in the order received; empty when absent. */
     public List<String> headerValues(String name) {
-        return headers.getOrDefault(name, List.of());
+        return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+    }
+
+    /** One to sixteen upper-case ASCII letters (checked on every request, so without a regex). */
+    private static boolean isMethod(String method) {
+        if (method.isEmpty() || method.length() > 16) {
+            return false;
+        }
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if (c < 'A' || c > 'Z') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The first value of a header. */
@@ -59,14 +72,18 @@ public record SignedRequest(String method, String rawPath, String rawQuery, Map<
         return headerValues(name).stream().findFirst();
     }
 
+    /** Keyed by lower-cased name: a hash lookup per header, where a case-insensitive tree compared names char by char. */
     private static Map<String, List<String>> caseInsensitiveCopy(Map<String, List<String>> headers) {
-        TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        var copy = HashMap.<String, List<String>>newHashMap(headers.size());
         headers.forEach((name, values) -> {
             requireNonNull(name, "header name");
             requireNonNull(values, "values of header " + name);
-            copy.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values);
+            copy.merge(name.toLowerCase(Locale.ROOT), List.copyOf(values), (a, b) -> {
+                var both = new ArrayList<String>(a);
+                both.addAll(b);
+                return List.copyOf(both);
+            });
         });
-        copy.replaceAll((name, values) -> List.copyOf(values));
         return Collections.unmodifiableMap(copy);
     }
 }

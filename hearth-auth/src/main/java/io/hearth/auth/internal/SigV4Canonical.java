@@ -69,6 +69,15 @@ public final class SigV4Canonical {
             throw new AuthException.InvalidSignature(
                     SigV4Match.MISMATCH + " Signed header '" + name + "' is not in the request.");
         }
-        return values.stream().map(v -> SPACES.matcher(v.strip()).replaceAll(" ")).collect(Collectors.joining(","));
+        if (values.size() == 1) {
+            return trimmed(values.getFirst());
+        }
+        return values.stream().map(SigV4Canonical::trimmed).collect(Collectors.joining(","));
+    }
+
+    /** The value stripped, runs of spaces and tabs made one space; most values have none, and skip the regex. */
+    private static String trimmed(String value) {
+        String stripped = value.strip();
+        return stripped.indexOf('\t') < 0 && !stripped.contains("  ") ? stripped : SPACES.matcher(stripped).replaceAll(" ");
     }
 }

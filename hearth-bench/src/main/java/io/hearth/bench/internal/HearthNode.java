@@ -103,6 +103,11 @@ public final class HearthNode implements AutoCloseable {
         return probe.heapAfterFullGcBytes();
     }
 
+    /** Milliseconds the server's JIT compilers have worked so far: the warm-up goes on while this still grows. */
+    public long compilationMillis() {
+        return probe.compilationMillis();
+    }
+
     /** A session id AgentCore accepts (33+ characters), unique to this run. */
     public static String newSessionId() {
         return "bench-" + UUID.randomUUID();

@@ -47,10 +47,19 @@ public final class ProcessProbe implements AutoCloseable {
      * @throws IllegalStateException when the process is not a JVM this user may attach to, or is gone
      */
     public synchronized long heapAfterFullGcBytes() {
+        return jvm().afterFullGcBytes();
+    }
+
+    /** Milliseconds the process's JIT compilers have worked so far. */
+    public synchronized long compilationMillis() {
+        return jvm().compilationMillis();
+    }
+
+    private RemoteHeap jvm() {
         if (heap == null) {
             heap = RemoteHeap.attach(pid); // once: later readings reuse the connection
         }
-        return heap.afterFullGcBytes();
+        return heap;
     }
 
     /** The same in MiB; NaN when it could not be read (the soak records a gap rather than stopping). */

@@ -13,17 +13,21 @@ import javax.management.remote.JMXServiceURL;
  * The heap of another JVM on this machine, read over its local JMX agent (started through the attach API, as
  * {@code jcmd} does; the process needs no flag for it): a forced full collection, then the heap still in use. A full
  * GC rather than the last young one: after a young collection the old generation still holds garbage, which would
- * read as growth. Exact bytes, and a few milliseconds a reading, so it can be sampled while a transfer runs.
+ * read as growth. Exact bytes, and a few milliseconds a reading, so it can be sampled while a transfer runs. Also
+ * how long its JIT has compiled, so a load can tell when that JVM has warmed up.
  */
 public final class RemoteHeap implements AutoCloseable {
     private final long pid;
     private final JMXConnector connector;
     private final MemoryMXBean memory;
+    private final java.lang.management.CompilationMXBean compilation;
 
-    private RemoteHeap(long pid, JMXConnector connector, MemoryMXBean memory) {
+    private RemoteHeap(long pid, JMXConnector connector, MemoryMXBean memory,
+            java.lang.management.CompilationMXBean compilation) {
         this.pid = pid;
         this.connector = connector;
         this.memory = memory;
+        this.compilation = compilation;
     }
 
     /** Connects to the JVM with process id {@code pid}, starting its local management agent if it has none. */
@@ -44,7 +48,9 @@ public final class RemoteHeap implements AutoCloseable {
             JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address));
             MemoryMXBean memory = ManagementFactory.newPlatformMXBeanProxy(connector.getMBeanServerConnection(),
                     ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
-            return new RemoteHeap(pid, connector, memory);
+            var compilation = ManagementFactory.newPlatformMXBeanProxy(connector.getMBeanServerConnection(),
+                    ManagementFactory.COMPILATION_MXBEAN_NAME, java.lang.management.CompilationMXBean.class);
+            return new RemoteHeap(pid, connector, memory, compilation);
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach the management agent of JVM " + pid + " at " + address + ": "
                     + e.getMessage(), e);
@@ -58,6 +64,15 @@ public final class RemoteHeap implements AutoCloseable {
             return memory.getHeapMemoryUsage().getUsed();
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot read the heap of JVM " + pid + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Milliseconds that JVM's JIT compilers have worked so far (summed over its compiler threads). */
+    public long compilationMillis() {
+        try {
+            return compilation.getTotalCompilationTime();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot read the JIT time of JVM " + pid + ": " + e.getMessage(), e);
         }
     }
 
