@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.HashMap;
-import java.util.Locale;
 
 /**
  * What SigV4 verification needs of an HTTP request, independent of the server that received it.
@@ -16,7 +16,8 @@ import java.util.Locale;
  * @param method   the HTTP method, as received ({@code GET}, {@code POST}, ...)
  * @param rawPath  the path exactly as received, still percent-encoded (never decoded: the SDKs sign the encoded form)
  * @param rawQuery the query string as received, without the {@code ?}; empty when there is none
- * @param headers  every header, by name (kept by lower-cased name, looked up without regard to case); a name may carry several values
+ * @param headers  every header, by name (kept by lower-cased name, looked up without regard to case); a name may
+ *                 carry several values
  * @param body     whether a body follows the headers
  */
 public record SignedRequest(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,

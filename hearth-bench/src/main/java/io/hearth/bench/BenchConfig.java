@@ -16,8 +16,8 @@ import java.util.Set;
  * @param repoRoot             the repository: agents and examples are found under it
  * @param outputDir            where {@code <date>.md}, {@code .json} and {@code .png} are written
  * @param sections             which measurements run
- * @param warmup               load before each target's first measured run, so JITs and pools settle (15 s: a
- *                             fresh Hearth JVM is still compiling its hot paths after 2 s, and users' servers run warm)
+ * @param warmup               load before each target's first measured run, so JITs and pools settle (15 s; for
+ *                             Hearth also the length of each further round until its JIT has settled)
  * @param measure              length of one measured load run
  * @param concurrencies        closed-loop connection counts for warm invokes
  * @param proxySessions        agent processes behind each warm target (Hearth sessions, bare agents, nginx upstreams)

@@ -4,6 +4,8 @@ import io.hearth.auth.AuthException;
 import io.hearth.auth.SignedRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.ResolverStyle;
@@ -145,9 +147,9 @@ public record SigV4Auth(boolean presigned, SigV4Credential credential, String si
      * took a tenth of the signature check's time. Calendar-invalid dates (a 30th of February) are refused as the
      * strict formatter refused them.
      */
-    static java.util.Optional<Instant> parseBasic(String text) {
+    static Optional<Instant> parseBasic(String text) {
         if (text.length() != 16 || text.charAt(8) != 'T' || text.charAt(15) != 'Z') {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         int year = digits(text, 0, 4);
         int month = digits(text, 4, 6);
@@ -156,11 +158,11 @@ public record SigV4Auth(boolean presigned, SigV4Credential credential, String si
         int minute = digits(text, 11, 13);
         int second = digits(text, 13, 15);
         if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
-            return java.util.Optional.empty();
+                || second < 0 || second > 59 || day > YearMonth.of(year, month).lengthOfMonth()) {
+            return Optional.empty();
         }
-        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
-        return java.util.Optional.of(Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second));
+        long days = LocalDate.of(year, month, day).toEpochDay();
+        return Optional.of(Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second));
     }
 
     /** The decimal number in {@code text[from, to)}, or -1 when a character there is not an ASCII digit. */

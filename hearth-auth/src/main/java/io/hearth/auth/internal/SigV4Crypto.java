@@ -15,8 +15,10 @@ public final class SigV4Crypto {
     private static final HexFormat HEX = HexFormat.of();
     // One engine per thread, reset by each use: looking one up per call (provider services, a new instance) cost a
     // signature check about as much as the hashing itself. Requests are verified on the server's platform threads.
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> engine(() -> MessageDigest.getInstance("SHA-256")));
-    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> engine(() -> Mac.getInstance("HmacSHA256")));
+    private static final ThreadLocal<MessageDigest> SHA256 =
+            ThreadLocal.withInitial(() -> engine(() -> MessageDigest.getInstance("SHA-256")));
+    private static final ThreadLocal<Mac> HMAC =
+            ThreadLocal.withInitial(() -> engine(() -> Mac.getInstance("HmacSHA256")));
 
     private SigV4Crypto() {}
 

@@ -117,8 +117,9 @@ public final class WarmInvokeMeasurement implements Measurement {
     private static String warmUntilCompiled(BenchContext context, Path wrk, Load json, Load boto3, int threads,
             int concurrency, Path scratch) {
         Duration round = context.config().warmup();
+        int rounds = context.config().smoke() ? 1 : MAX_WARMUP_ROUNDS; // the smoke run only shows the path works
         long before = context.hearth().compilationMillis();
-        for (int i = 1; i <= MAX_WARMUP_ROUNDS; i++) {
+        for (int i = 1; i <= rounds; i++) {
             run(wrk, "hearth", i % 2 == 1 ? boto3 : json, threads, concurrency, round, scratch);
             long after = context.hearth().compilationMillis();
             double share = 100.0 * (after - before) / round.toMillis();
@@ -130,7 +131,7 @@ public final class WarmInvokeMeasurement implements Measurement {
             }
             before = after;
         }
-        return "%d more rounds of %s; the JIT had not settled (still over %d %% of a round)".formatted(MAX_WARMUP_ROUNDS,
+        return "%d more round(s) of %s; the JIT had not settled (still over %d %% of a round)".formatted(rounds,
                 seconds(round), SETTLED_JIT_SHARE_PERCENT);
     }
 
