@@ -127,8 +127,12 @@ class HibernationTest {
                         && s.state().name().equals("HIBERNATING")));
         JsonNode during = agent.invoke(runtime, session, "{\"read\": \"/workspace/notes\"}");
         assertThat(saving.get().statusCode()).as(saving.get().body()).isEqualTo(200);
-        assertThat(during.path("count").intValue()).as("answered by the resumed agent")
-                .isEqualTo(PersistAgent.memoryKept() ? 2 : 1);
+        // A call arriving mid-save may hold a connection the checkpoint must see closed: gVisor then keeps the files
+        // only, and says so. What the call meets must be what the hibernation reported.
+        String kept = Json.tree(saving.get().body().getBytes(java.nio.charset.StandardCharsets.UTF_8)).path("kept").asString();
+        assertThat(kept).isIn(PersistAgent.memoryKept() ? List.of("memory", "filesystem") : List.of("filesystem"));
+        assertThat(during.path("count").intValue()).as("answered by the resumed agent (%s kept)", kept)
+                .isEqualTo(kept.equals("memory") ? 2 : 1);
         assertThat(agent.asleep(runtime, session).isMissingNode()).as("awake again").isTrue();
     }
 
