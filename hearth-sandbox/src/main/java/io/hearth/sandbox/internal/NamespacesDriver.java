@@ -46,8 +46,8 @@ public final class NamespacesDriver extends IsolatedDriver {
             "stage=$1; dir=$2; root=$3; uid=$4; shift 4",
             "mount --rbind \"$dir\" \"$stage\"",
             "umount -l \"$root\" /run/netns",
-            "exec nsenter --net=\"$stage/" + NETNS_FILE + "\" -- setpriv --reuid=\"$uid\" --regid=\"$uid\" --clear-groups --no-new-privs"
-                    + " --inh-caps=-all --bounding-set=-all -- \"$@\"");
+            "exec nsenter --net=\"$stage/" + NETNS_FILE + "\" -- setpriv --reuid=\"$uid\" --regid=\"$uid\""
+                    + " --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- \"$@\"");
 
     private final List<Path> etc = BaseFilesystem.etcEntries();
     /** Whether this driver made the state root's bind over itself, and so removes it when it closes. */
