@@ -88,7 +88,7 @@ def alloc(options):
 
 
 def forkbomb(options):
-    children = 0
+    pids = []
     failure = None
     for _ in range(int(options.get("max", 1000))):
         try:
@@ -99,8 +99,13 @@ def forkbomb(options):
         if pid == 0:
             time.sleep(120)
             os._exit(0)
-        children += 1
-    return {"children": children, "failure": failure}
+        pids.append(pid)
+    if options.get("reap"):
+        # With the pids limit used up, the server cannot start the thread its next connection needs.
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    return {"children": len(pids), "failure": failure}
 
 
 def fill(options):

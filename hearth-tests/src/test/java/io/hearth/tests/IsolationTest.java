@@ -101,7 +101,7 @@ class IsolationTest {
     @Test
     void processAndDiskLimitsHold() {
         String session = Invoker.newSessionId();
-        JsonNode forks = roomyProbe.invoke(session, "{\"action\": \"forkbomb\", \"max\": 1000}");
+        JsonNode forks = roomyProbe.invoke(session, "{\"action\": \"forkbomb\", \"max\": 1000, \"reap\": true}");
         assertThat(forks.path("children").asInt()).isLessThan(32);
         assertThat(forks.path("failure").asString()).isEqualTo("EAGAIN");
 
