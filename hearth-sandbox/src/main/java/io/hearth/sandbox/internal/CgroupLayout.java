@@ -30,7 +30,8 @@ final class CgroupLayout {
     static final String ROOT = "hearth";
     private static final Set<String> REQUIRED_V1 = Set.of("memory", "cpu", "pids");
     private static final Set<String> REQUIRED_V2 = Set.of("memory", "cpu", "pids");
-    private static final Set<String> MOUNT_FLAGS = Set.of("rw", "ro", "clone_children", "noprefix", "xattr", "cpuset_v2_mode");
+    private static final Set<String> MOUNT_FLAGS = Set.of("rw", "ro", "clone_children", "noprefix", "xattr", "cpuset_v2_mode",
+            "favordynmods");
     private static final Pattern CONTROLLER_NAME = Pattern.compile("[a-z_]+");
 
     /** One mounted v1 hierarchy: its mount point, its controllers, and the server's own cgroup in it. */
