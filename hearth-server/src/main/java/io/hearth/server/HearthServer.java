@@ -89,6 +89,8 @@ public final class HearthServer implements AutoCloseable {
 
     /** Data-plane bodies waiting on disk for their signature, all at once (docs/authentication.md). */
     private static final long MAX_SPOOLED_BYTES = 1L << 30;
+    /** Read buffers of caller and agent connections: what one chunk of a streamed body can hold (Jetty: 8 and 16 KiB). */
+    private static final int BODY_BUFFER_BYTES = 64 * 1024;
 
     private final ServerConfig config;
     private final Deque<AutoCloseable> closers = new ArrayDeque<>();
@@ -213,7 +215,9 @@ public final class HearthServer implements AutoCloseable {
         http.setUriCompliance(UriCompliance.DEFAULT.with("agentcore-arn-labels",
                 UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
                 UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
-        var connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        var httpFactory = new HttpConnectionFactory(http);
+        httpFactory.setInputBufferSize(BODY_BUFFER_BYTES);
+        var connector = new ServerConnector(jetty, httpFactory);
         connector.setHost(config.bind());
         connector.setPort(config.port());
         connector.setIdleTimeout(config.agentTimeouts().idle().toMillis());
@@ -387,6 +391,7 @@ public final class HearthServer implements AutoCloseable {
         client.setMaxResponseHeadersSize(64 * 1024);
         // Whatever headers a caller may send (up to the connector's 32 KiB) must fit into the agent request too.
         client.setRequestBufferSize(48 * 1024);
+        client.setResponseBufferSize(BODY_BUFFER_BYTES);
         client.setIdleTimeout(60_000);
         client.start();
         return client;
