@@ -36,6 +36,8 @@ import java.util.Map;
  * that throws does not stop the others: its section gets one row saying what failed, and the error is listed.
  */
 public final class Bench {
+    /** The longest wait for a quiet machine before a section (see {@link MachineLoad#settle}). */
+    private static final java.time.Duration SETTLE_MAX = java.time.Duration.ofSeconds(45);
     private static final List<Measurement> MEASUREMENTS = List.of(
             new WarmInvokeMeasurement(),
             new PayloadMeasurement(),
@@ -58,6 +60,7 @@ public final class Bench {
         progress.say("%s run on %s, load average %.2f", config.mode(), machine, load.loadAtStart());
         var rows = new ArrayList<Row>();
         var details = new LinkedHashMap<String, Object>();
+        var settling = new LinkedHashMap<String, Object>();
         var errors = new ArrayList<String>();
         try (var context = new BenchContext(config, progress)) {
             for (Measurement measurement : MEASUREMENTS) {
@@ -66,6 +69,11 @@ public final class Bench {
                     continue;
                 }
                 progress.say("== %s", section.title());
+                MachineLoad.Settled settled = load.settle(SETTLE_MAX);
+                progress.say("machine %s after %.1f s (%.2f cores busy)", settled.quiet() ? "quiet" : "still busy",
+                        settled.seconds(), settled.busyCores());
+                settling.put(section.key(), Map.of("seconds", settled.seconds(), "quiet", settled.quiet(),
+                        "busyCores", settled.busyCores()));
                 try {
                     SectionResult result = measurement.run(context);
                     rows.addAll(result.rows());
@@ -81,6 +89,7 @@ public final class Bench {
             }
         }
         machine.putAll(load.finish()); // after the context closed: every process the bench started has ended
+        machine.put("settledBeforeSections", settling);
         if (Boolean.TRUE.equals(machine.get("loadedMachine"))) {
             progress.say("loaded machine: %s", machine.get("loadedBecause"));
         }

@@ -74,10 +74,17 @@ class BenchSmokeTest {
         // The machine, and whether other work loaded it.
         assertThat(report.machine()).containsKeys("cpu", "cores", "memoryGiB", "kernel", "loadAverageAtStart",
                 "loadAverageAtEnd", "otherProcessesCores", "loadedMachine", "loadedBecause");
+        // Every section waited for a quiet machine, at most 45 s and one half-second window more.
+        var settled = (java.util.Map<?, ?>) report.machine().get("settledBeforeSections");
+        assertThat(settled.keySet().stream().map(String::valueOf).toList()).as("sections that waited for a quiet machine")
+                .containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(Section.values()).map(Section::key).toList());
+        assertThat(settled.values()).allSatisfy(wait -> assertThat((Double) ((java.util.Map<?, ?>) wait).get("seconds"))
+                .isBetween(0.4, 46.0));
 
         List<Path> written = Bench.write(report, out);
         assertThat(written).allMatch(Files::isRegularFile);
-        assertThat(Files.readString(written.get(0))).contains("| measurement | baseline | Hearth | ratio | target | met? | notes |");
+        assertThat(Files.readString(written.get(0))).contains("| measurement | baseline | Hearth | ratio | target | met? | notes |")
+                .contains("Before each section the bench waited for a quiet machine");
         assertThat(Files.readString(written.get(1))).contains("\"rows\"").contains("\"mode\" : \"smoke\"");
         var chart = ImageIO.read(written.get(2).toFile());
         assertThat(chart.getWidth()).isGreaterThan(800);

@@ -3,6 +3,7 @@ package io.hearth.bench.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +25,10 @@ public final class MachineLoad {
      * because the bench keeps every core busy, so whatever others get they take from it.
      */
     private static final double LOADED_DURING = 0.1;
+
+    /** Busy CPU, per core, below which {@link #settle} takes the machine as quiet. */
+    private static final double QUIET_PER_CORE = 0.1;
+    private static final Duration SETTLE_WINDOW = Duration.ofMillis(500);
 
     private final int cores;
     private final double loadAtStart;
@@ -48,6 +53,42 @@ public final class MachineLoad {
 
     public double loadAtStart() {
         return loadAtStart;
+    }
+
+    /** What {@link #settle} saw: how long it waited, and whether the machine went quiet in that time. */
+    public record Settled(double seconds, boolean quiet, double busyCores) {}
+
+    /**
+     * Waits, up to {@code max}, until the machine's CPUs are nearly idle over half a second: what one section leaves
+     * running (sandboxes still being torn down, a server's collector, the kernel freeing thousands of sockets) must
+     * not land in the next section's figures. Baselines and Hearth are measured alike either way; this keeps a
+     * section's figures from depending on the one before.
+     */
+    public Settled settle(Duration max) {
+        long started = System.nanoTime();
+        double busy = Double.NaN;
+        while (true) {
+            long before = machineBusyTicks();
+            long window = System.nanoTime();
+            try {
+                Thread.sleep(SETTLE_WINDOW);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            long after = machineBusyTicks();
+            if (before < 0 || after < 0) {
+                break;
+            }
+            busy = (after - before) / TICKS_PER_SECOND / ((System.nanoTime() - window) / 1e9);
+            if (busy < QUIET_PER_CORE * cores) {
+                return new Settled((System.nanoTime() - started) / 1e9, true, busy);
+            }
+            if (System.nanoTime() - started >= max.toNanos()) {
+                break;
+            }
+        }
+        return new Settled((System.nanoTime() - started) / 1e9, false, busy);
     }
 
     /** Reads the load average again (between measurements), keeping the highest. */

@@ -4,6 +4,7 @@ import io.hearth.bench.BenchReport;
 import io.hearth.bench.Row;
 import io.hearth.bench.Verdict;
 import java.util.Locale;
+import java.util.Map;
 
 /** The results as Markdown: a table a person reads in a terminal, a README or a diff. */
 public final class MarkdownReport {
@@ -31,6 +32,31 @@ public final class MarkdownReport {
         return report.machine().get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
+    /** How long the bench waited for a quiet machine before its sections, and where it never got one. */
+    private static String settling(BenchReport report) {
+        if (!(report.machine().get("settledBeforeSections") instanceof Map<?, ?> sections) || sections.isEmpty()) {
+            return "";
+        }
+        String longest = "";
+        double longestSeconds = -1;
+        var busy = new java.util.ArrayList<String>();
+        for (var entry : sections.entrySet()) {
+            if (entry.getValue() instanceof Map<?, ?> settled && settled.get("seconds") instanceof Number seconds) {
+                if (seconds.doubleValue() > longestSeconds) {
+                    longestSeconds = seconds.doubleValue();
+                    longest = String.valueOf(entry.getKey());
+                }
+                if (Boolean.FALSE.equals(settled.get("quiet"))) {
+                    busy.add(entry.getKey() + String.format(Locale.ROOT, " (%.2f cores busy)", settled.get("busyCores")
+                            instanceof Number n ? n.doubleValue() : Double.NaN));
+                }
+            }
+        }
+        return String.format(Locale.ROOT, "Before each section the bench waited for a quiet machine (less than a tenth of"
+                + " each core busy over half a second, at most 45 s): longest %.1f s, before %s%s.%n%n", longestSeconds,
+                longest, busy.isEmpty() ? "" : "; still busy before " + String.join(", ", busy));
+    }
+
     public static String document(BenchReport report) {
         long met = report.rows().stream().filter(r -> r.verdict() == Verdict.MET).count();
         long missed = report.rows().stream().filter(r -> r.verdict() == Verdict.MISSED).count();
@@ -45,6 +71,7 @@ public final class MarkdownReport {
                         + " processes used %.2f cores on average during the run.%n%n",
                 report.loadAtStart(), number(report, "loadAverageAtEnd"), number(report, "loadAverageMax"),
                 number(report, "otherProcessesCores")));
+        out.append(settling(report));
         if (report.loadedMachine()) {
             out.append("**Loaded machine**: ").append(report.machine().get("loadedBecause"))
                     .append(". Other work shared the machine, so these figures are noisier than a quiet run's.\n\n");
