@@ -3,9 +3,12 @@ package io.hearth.sandbox.internal;
 import io.hearth.sandbox.SandboxException;
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +50,12 @@ final class HostCommand {
         String command = String.join(" ", argv);
         Path in = null;
         Path out = null;
+        FileChannel reader = null;
         try {
             out = Files.createTempFile("hearth-cmd-", ".out");
+            // Read through a descriptor opened now, so the files can go from /tmp as soon as the tool holds them: a
+            // server killed while a tool runs leaves nothing behind.
+            reader = FileChannel.open(out, StandardOpenOption.READ);
             var builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile());
             if (input.isEmpty()) {
                 builder.redirectInput(NO_INPUT);
@@ -63,6 +70,8 @@ final class HostCommand {
             } catch (IOException e) {
                 throw new SandboxException("cannot run " + argv.getFirst() + ": " + e.getMessage(), e);
             }
+            deleteQuietly(in);
+            deleteQuietly(out);
             try {
                 if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                     int killed = killTree(process);
@@ -74,13 +83,15 @@ final class HostCommand {
                 Thread.currentThread().interrupt();
                 throw new SandboxException(command + ": interrupted; killed it and the processes it started", e);
             }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8).strip());
+            String output = new String(Channels.newInputStream(reader).readAllBytes(), StandardCharsets.UTF_8);
+            return new Result(process.exitValue(), output.strip());
         } catch (IOException e) {
             throw new SandboxException("cannot pass input or output of " + command + " through a temporary file: "
                     + e.getMessage(), e);
         } finally {
             deleteQuietly(in);
             deleteQuietly(out);
+            closeQuietly(reader);
         }
     }
 
@@ -115,6 +126,16 @@ final class HostCommand {
             // still dying: SIGKILL cannot be refused, only delayed (a process in uninterruptible sleep)
         }
         return killed.size();
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // a read-only descriptor: nothing was left to flush
+            }
+        }
     }
 
     private static void deleteQuietly(Path file) {

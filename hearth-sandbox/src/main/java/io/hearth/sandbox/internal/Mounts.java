@@ -56,10 +56,20 @@ final class Mounts {
     /** Removes a bind {@link #bindOverItself} made, when nothing is mounted under it any more; else leaves it. */
     static boolean unbind(Path root) {
         try {
-            Libc.umount2(root.toString(), 0);
+            try {
+                Libc.umount2(root.toString(), 0);
+            } catch (Libc.NativeCallException busy) {
+                // Busy with nothing mounted beneath: something still holds a file or directory of it for a moment
+                // (a host tool just forked, a walk of the tree). Detached, it goes once that is let go.
+                String prefix = root + "/";
+                if (mountPoints().stream().anyMatch(p -> p.toString().startsWith(prefix))) {
+                    return false;
+                }
+                Libc.umount2(root.toString(), Libc.MNT_DETACH);
+            }
             Files.deleteIfExists(root.resolve(BIND_MARK));
             return true;
-        } catch (Libc.NativeCallException busy) {
+        } catch (Libc.NativeCallException stillBusy) {
             return false;
         } catch (IOException e) {
             return true; // unbound; the mark alone is harmless

@@ -22,6 +22,24 @@ class HostCommandTest {
     }
 
     @Test
+    void aRunningToolLeavesNoFileInTheTemporaryDirectoryForAKilledServerToLeave() throws Exception {
+        java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.Set<java.nio.file.Path> before = commandFiles(tmp);
+        var result = java.util.concurrent.CompletableFuture.supplyAsync(() -> HostCommand.run(
+                List.of("/bin/sh", "-c", "read line; sleep 1; echo \"$line\" done"), "input\n"));
+        Thread.sleep(500);
+        assertThat(commandFiles(tmp)).as("input and output files while the tool runs").isSubsetOf(before);
+        assertThat(result.get(10, java.util.concurrent.TimeUnit.SECONDS).output()).isEqualTo("input done");
+    }
+
+    private static java.util.Set<java.nio.file.Path> commandFiles(java.nio.file.Path tmp) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(tmp)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("hearth-cmd-"))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Test
     void aToolThatHangsHoldingItsOutputOpenIsKilledWithItsChildrenAtTheTimeout() {
         var argv = List.of("/bin/sh", "-c", sleep + " & " + sleep);
         long begin = System.nanoTime();
