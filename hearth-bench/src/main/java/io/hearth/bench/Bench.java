@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ import java.util.Map;
  */
 public final class Bench {
     /** The longest wait for a quiet machine before a section (see {@link MachineLoad#settle}). */
-    private static final java.time.Duration SETTLE_MAX = java.time.Duration.ofSeconds(45);
+    private static final Duration SETTLE_MAX = Duration.ofSeconds(45);
     private static final List<Measurement> MEASUREMENTS = List.of(
             new WarmInvokeMeasurement(),
             new PayloadMeasurement(),

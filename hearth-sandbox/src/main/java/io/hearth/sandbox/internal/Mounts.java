@@ -61,8 +61,7 @@ final class Mounts {
             } catch (Libc.NativeCallException busy) {
                 // Busy with nothing mounted beneath: something still holds a file or directory of it for a moment
                 // (a host tool just forked, a walk of the tree). Detached, it goes once that is let go.
-                String prefix = root + "/";
-                if (mountPoints().stream().anyMatch(p -> p.toString().startsWith(prefix))) {
+                if (under(root).stream().anyMatch(mount -> !mount.equals(root))) {
                     return false;
                 }
                 Libc.umount2(root.toString(), Libc.MNT_DETACH);

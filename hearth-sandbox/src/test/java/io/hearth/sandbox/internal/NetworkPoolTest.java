@@ -104,7 +104,7 @@ class NetworkPoolTest {
             SandboxNetwork network = taken.network();
             // Without it, an agent that sends a response's head and body apart, without TCP_NODELAY, waits on the
             // host's delayed ACK before its body may go: 40 ms on every call of a kept-alive connection.
-            assertThat(HostCommand.run("ip", "route", "show", network.subnet()).output().strip())
+            assertThat(HostCommand.run("ip", "route", "show", network.subnet()).output())
                     .as("the host's one route to the sandbox's /30")
                     .isEqualTo(network.subnet() + " dev " + network.hostInterface()
                             + " scope link src " + network.hostAddress().getHostAddress() + " quickack 1");
