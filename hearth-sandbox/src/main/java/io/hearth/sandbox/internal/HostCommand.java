@@ -1,7 +1,6 @@
 package io.hearth.sandbox.internal;
 
 import io.hearth.sandbox.SandboxException;
-import java.io.File;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -22,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class HostCommand {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    private static final File NO_INPUT = new File("/dev/null");
+    private static final Path WORKING_DIRECTORY = Path.of("").toAbsolutePath();
     /** How long killed processes get to disappear before the caller is told, so none outlives the failure it reports. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(2);
 
@@ -56,17 +55,14 @@ final class HostCommand {
             // Read through a descriptor opened now, so the files can go from /tmp as soon as the tool holds them: a
             // server killed while a tool runs leaves nothing behind.
             reader = FileChannel.open(out, StandardOpenOption.READ);
-            var builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile());
-            if (input.isEmpty()) {
-                builder.redirectInput(NO_INPUT);
-            } else {
+            if (!input.isEmpty()) {
                 in = Files.createTempFile("hearth-cmd-", ".in");
                 Files.writeString(in, input);
-                builder.redirectInput(in.toFile());
             }
             Process process;
             try {
-                process = builder.start();
+                process = Spawner.start(new SpawnSpec(argv, WORKING_DIRECTORY, System.getenv(),
+                        in == null ? SpawnSpec.NO_INPUT : in, out, SpawnSpec.OutputMode.REPLACE, false));
             } catch (IOException e) {
                 throw new SandboxException("cannot run " + argv.getFirst() + ": " + e.getMessage(), e);
             }

@@ -211,14 +211,8 @@ abstract class IsolatedDriver implements SandboxDriver {
             long t2 = System.nanoTime();
             var launch = new Launch(dir, disk.workspace(), network, cgroup, uid, disk, merged, storage.map(StorageDisk::root));
             // From /, with PATH alone: the sandbox's init inherits both, and a host path would tell the agent where it is.
-            var builder = new ProcessBuilder(launchCommand(spec, launch))
-                    .directory(Path.of("/").toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            builder.environment().clear();
-            builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-            process = builder.start();
+            process = Spawner.start(SpawnSpec.logged(launchCommand(spec, launch), Path.of("/"),
+                    Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), spec.logFile().toAbsolutePath(), false));
             record.withProcess(process.toHandle()).write(dir);
             LOG.debug("sandbox {}: launched in {} ms (network and cgroups {} ms, disk {} ms, spawn {} ms)", id,
                     millis(System.nanoTime() - t0), millis(t1 - t0), millis(t2 - t1), millis(System.nanoTime() - t2));

@@ -71,7 +71,7 @@ final class IsolatedSandbox implements DriverLifecycle.Stoppable {
         this.uid = uid;
         this.environment = Map.copyOf(environment);
         this.execs = new ExecRegistry(id);
-        // Teardown runs host tools and deletes files: not on the JDK's process reaper thread, unless the teardown
+        // Teardown runs host tools and deletes files: not on the thread that reaps the launcher, unless the teardown
         // workers refuse it, since an exit nobody completes would block every stop() after it.
         launcher.onExit().whenComplete((p, failure) -> DriverLifecycle.runOrInline(TEARDOWN, this::ended));
     }

@@ -17,15 +17,18 @@ import java.lang.invoke.VarHandle;
 /**
  * The few C library calls the JDK has no API for: opening and sizing pseudo-terminals, and moving a descriptor under
  * one the JDK owns. Each call returns its result or throws {@link NativeCallException} naming the call and errno.
- * Only short, non-blocking calls go through here: a native call pins the carrier thread of a virtual thread.
+ * Only short, non-blocking calls go through here: a native call pins the carrier thread of a virtual thread. The one
+ * exception, {@link #waitpid}, is called only from platform threads kept for it.
  */
 final class Libc {
     static final int O_RDWR = 2;
     static final int O_NOCTTY = 0400;
     static final int O_CLOEXEC = 02000000;
     static final int SIGKILL = 9;
+    static final int SIGTERM = 15;
     static final int SIGSTOP = 19;
     static final int ESRCH = 3;
+    static final int EINTR = 4;
     static final long TIOCSWINSZ = 0x5414;
     static final long TIOCGPTN = 0x80045430L;
 
@@ -45,6 +48,8 @@ final class Libc {
     private static final MethodHandle DUP3 = function("dup3", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = function("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle KILL = function("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle WAITPID = function("waitpid",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle MOUNT = function("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = function("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -135,6 +140,23 @@ final class Libc {
                 return false;
             }
             throw e;
+        }
+    }
+
+    /** Waits for a child of this process to end and collects it (waitpid(2)); returns its raw wait status. */
+    static int waitpid(long pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment status = arena.allocate(JAVA_INT);
+            while (true) {
+                try {
+                    call("waitpid(" + pid + ")", WAITPID, Math.toIntExact(pid), status, 0);
+                    return status.get(JAVA_INT, 0);
+                } catch (NativeCallException e) {
+                    if (e.errno() != EINTR) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 

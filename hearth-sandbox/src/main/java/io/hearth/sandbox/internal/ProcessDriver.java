@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class ProcessDriver implements SandboxDriver {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessDriver.class);
 
-    /** Runs each sandbox's teardown once its process has ended: it forks /bin/kill and deletes files. */
+    /** Runs each sandbox's teardown once its process has ended: it signals its group, waits and deletes files. */
     private static final Workers TEARDOWN = Workers.bounded("hearth-process-teardown", 16, 100_000);
     /** After SIGKILL, how long stop() waits for the teardown that follows before it returns anyway. */
     private static final Duration TEARDOWN_WAIT = Duration.ofSeconds(10);
@@ -98,23 +98,15 @@ public final class ProcessDriver implements SandboxDriver {
             throw new SandboxException("sandbox " + spec.id() + ": cannot create its directories under " + dir, e);
         }
         int port = freeLoopbackPort();
-        var argv = new ArrayList<String>();
-        argv.add("/usr/bin/setsid"); // its own process group, so stop and reclaim reach every descendant
-        argv.addAll(spec.command());
-        var builder = new ProcessBuilder(argv)
-                .directory(spec.code().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        Map<String, String> env = builder.environment();
-        env.clear();
-        env.putAll(baseEnvironment(workspace));
+        var env = baseEnvironment(workspace);
         env.putAll(spec.environment());
         env.put("PORT", Integer.toString(port));
         env.put("HEARTH_WORKSPACE", workspace.toString());
         Process process;
         try {
-            process = builder.start();
+            // A session of its own, so stop and reclaim reach every descendant through its process group.
+            process = Spawner.start(SpawnSpec.logged(spec.command(), spec.code(), env, spec.logFile().toAbsolutePath(),
+                    true));
         } catch (IOException e) {
             ProcessTree.deleteRecursively(dir);
             throw new SandboxException("sandbox " + spec.id() + ": cannot start " + spec.command() + ": " + e.getMessage(), e);
@@ -220,7 +212,7 @@ public final class ProcessDriver implements SandboxDriver {
             this.code = code;
             this.environment = environment;
             this.execs = new ExecRegistry(id);
-            // Teardown forks /bin/kill and deletes files: not on the JDK's process reaper thread, unless the
+            // Teardown waits for the group to go and deletes files: not on the process reaper thread, unless the
             // teardown workers refuse it, since an exit nobody completes would block every stop() after it.
             process.onExit().whenComplete((p, failure) -> DriverLifecycle.runOrInline(TEARDOWN, this::ended));
         }
@@ -263,7 +255,7 @@ public final class ProcessDriver implements SandboxDriver {
             return exit;
         }
 
-        /** The agent is the process itself (setsid execs it): its exit, not the teardown's end. */
+        /** The agent is the process itself: its exit, not the teardown's end. */
         @Override
         public boolean isAlive() {
             return process.isAlive();
@@ -305,7 +297,7 @@ public final class ProcessDriver implements SandboxDriver {
                 return false;
             }
             try {
-                ProcessTree.signalGroup(process.toHandle(), "TERM");
+                ProcessTree.signalGroup(process.toHandle(), Libc.SIGTERM);
             } catch (RuntimeException e) {
                 LOG.warn("sandbox {}: cannot send SIGTERM to its process group; killing it", id, e);
                 forceStop();

@@ -15,7 +15,11 @@ final class ProcessTree {
         var members = new java.util.ArrayList<ProcessHandle>(leader.descendants().toList());
         members.add(leader);
         members.forEach(ProcessHandle::destroyForcibly);
-        signalGroup(leader, "KILL");
+        try {
+            signalGroup(leader, Libc.SIGKILL);
+        } catch (Libc.NativeCallException e) {
+            // EPERM: no member left that this user may signal; those it could were killed one by one above
+        }
         // SIGKILL is delivered asynchronously: callers are promised that nothing of the group remains.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (members.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
@@ -28,18 +32,9 @@ final class ProcessTree {
         }
     }
 
-    static void signalGroup(ProcessHandle leader, String signal) {
-        try {
-            var kill = new ProcessBuilder("/bin/kill", "-s", signal, "--", "-" + leader.pid())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            kill.waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run /bin/kill for process group " + leader.pid(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Sends {@code signal} to the process group {@code leader} leads; a group already gone is not an error. */
+    static void signalGroup(ProcessHandle leader, int signal) {
+        Libc.kill(-leader.pid(), signal);
     }
 
     /** Removes a sandbox's directory tree; a failure to is the caller's to report. */
