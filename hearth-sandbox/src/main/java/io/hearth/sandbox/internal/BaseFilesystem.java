@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,19 +35,29 @@ final class BaseFilesystem {
 
     /** The /etc entries of the allow-list that exist on this host, as absolute paths. */
     static List<Path> etcEntries() {
-        var entries = new ArrayList<Path>();
-        for (String name : ETC) {
-            Path path = Path.of("/etc", name);
-            if (Files.exists(path)) {
-                entries.add(path);
-            }
+        return etcCandidates().stream().filter(Files::exists).toList();
+    }
+
+    /** Every /etc entry agents may see, whether or not this host has it. */
+    static List<Path> etcCandidates() {
+        return ETC.stream().map(name -> Path.of("/etc", name)).toList();
+    }
+
+    /** An empty file or directory at {@code at}, as {@code entry} is one, to mount it on; nothing if one is there. */
+    static void placeholder(Path entry, Path at) throws IOException {
+        if (Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+            return;
         }
-        return entries;
+        if (Files.isDirectory(entry)) {
+            Files.createDirectories(at);
+        } else {
+            Files.createFile(at);
+        }
     }
 
     /**
      * Builds an empty root to lay the mounts on (for runsc, whose OCI root must exist and stays read-only): mount
-     * points for /usr, each /etc entry, the code, the workspace, /tmp, /proc and /dev, and the /usr links.
+     * points for /usr, /etc, the code, the workspace, /tmp, /proc and /dev, and the /usr links.
      */
     static void buildMinimalRoot(Path root) throws IOException {
         for (String dir : List.of("usr", "etc", "app", "workspace", "tmp", "proc", "dev")) {
@@ -58,17 +67,6 @@ final class BaseFilesystem {
             Path at = root.resolve(link[0]);
             if (Files.exists(Path.of("/", link[1])) && !Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createSymbolicLink(at, Path.of(link[1]));
-            }
-        }
-        for (Path entry : etcEntries()) {
-            Path at = root.resolve("etc").resolve(entry.getFileName().toString());
-            if (Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            if (Files.isDirectory(entry)) {
-                Files.createDirectories(at);
-            } else {
-                Files.createFile(at);
             }
         }
     }

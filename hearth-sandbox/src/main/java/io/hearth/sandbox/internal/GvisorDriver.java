@@ -51,15 +51,14 @@ public final class GvisorDriver extends IsolatedDriver {
     private static final Duration REQUEST_STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final Path runscRoot;
-    private final Path rootfs;
+    private final GvisorBase base;
 
     public GvisorDriver(Path stateRoot, Duration stopGrace) {
         super(stateRoot, stopGrace);
         this.runscRoot = this.stateRoot.resolve("runsc");
-        this.rootfs = this.stateRoot.resolve("rootfs");
         try {
             Files.createDirectories(runscRoot);
-            BaseFilesystem.buildMinimalRoot(rootfs);
+            this.base = GvisorBase.ofHost(this.stateRoot.resolve("rootfs"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare gVisor state under " + this.stateRoot, e);
         }
@@ -113,9 +112,12 @@ public final class GvisorDriver extends IsolatedDriver {
         Path bundle = launch.dir().resolve("bundle");
         try {
             Files.createDirectories(bundle);
+            if (spec.image().isEmpty()) {
+                base.refresh();
+            }
             // The gofer, runsc's child, serves the copy-on-write view of the code (/app) or image (/) to the sandbox.
-            Files.writeString(bundle.resolve("config.json"),
-                    OciSpec.of(spec, launch, rootfs, launch.merged(), cgroups.ociCgroupsPath(name(), spec.id())));
+            Files.writeString(bundle.resolve("config.json"), OciSpec.of(spec, launch, base.root(), launch.merged(),
+                    cgroups.ociCgroupsPath(name(), spec.id())));
         } catch (IOException e) {
             throw new SandboxException("cannot write the OCI bundle in " + bundle + ": " + e.getMessage(), e);
         }
@@ -163,8 +165,14 @@ public final class GvisorDriver extends IsolatedDriver {
     void prepareMountPoint(SandboxSpec spec, String path) throws IOException {
         if (spec.image().isEmpty()) {
             // The shared base is read-only to every sandbox: an empty directory there is a mount point, nothing more.
-            Files.createDirectories(rootfs.resolve(path.substring(1)));
+            Files.createDirectories(base.root().resolve(path.substring(1)));
         }
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        base.close();
     }
 
     private List<String> runsc() {

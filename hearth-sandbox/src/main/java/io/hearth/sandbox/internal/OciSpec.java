@@ -18,7 +18,7 @@ final class OciSpec {
     private OciSpec() {}
 
     /**
-     * @param rootfs the shared empty base a code runtime's mounts are laid on
+     * @param rootfs the shared read-only base of code runtimes, with /usr and the allowed /etc entries in it
      * @param merged the sandbox's copy-on-write view of its code (mounted at /app) or of its image (the root)
      */
     static String of(SandboxSpec spec, IsolatedDriver.Launch launch, Path rootfs, Path merged, String cgroupsPath) {
@@ -44,10 +44,8 @@ final class OciSpec {
         var mounts = new ArrayList<Object>();
         mounts.add(mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")));
         if (spec.image().isEmpty()) {
-            mounts.add(mount("/usr", "bind", "/usr", List.of("rbind", "ro")));
-            for (Path entry : BaseFilesystem.etcEntries()) {
-                mounts.add(mount(entry.toString(), "bind", entry.toString(), List.of("rbind", "ro")));
-            }
+            // /usr and /etc come with the root, bound there once on the host (GvisorBase): one gofer connection for
+            // all of them instead of one each.
             mounts.add(mount(BaseFilesystem.CODE, "bind", merged.toString(), List.of("rbind", "rw")));
         }
         mounts.add(mount(BaseFilesystem.WORKSPACE, "bind", launch.workspace().toString(), List.of("rbind", "rw")));
