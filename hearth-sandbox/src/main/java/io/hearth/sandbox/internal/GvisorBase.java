@@ -20,10 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GvisorBase {
     private static final Logger LOG = LoggerFactory.getLogger(GvisorBase.class);
-    private static final long MS_RDONLY = 1;
-    private static final long MS_REMOUNT = 32;
-    private static final long MS_REC = 16384;
-    private static final int EINVAL = 22;
     /** One lock for every driver of this JVM: two on the same state root must not bind the same entry twice. */
     private static final Object BINDING = new Object();
 
@@ -83,13 +79,13 @@ final class GvisorBase {
                 detach(target); // a bind of what the host has since replaced (a file renamed over), or nothing
             }
             BaseFilesystem.placeholder(source, target);
-            Libc.mount(source.toString(), target.toString(), "none", Libc.MS_BIND | MS_REC, "");
+            Libc.mount(source.toString(), target.toString(), "none", Libc.MS_BIND | Libc.MS_REC, "");
             try {
                 // Private: what is mounted under the host's tree later does not land in every sandbox's root.
-                Libc.mount("none", target.toString(), "none", Libc.MS_PRIVATE | MS_REC, "");
+                Libc.mount("none", target.toString(), "none", Libc.MS_PRIVATE | Libc.MS_REC, "");
                 // Read-only, so nothing (a sandbox's gofer, a recursive delete of the data directory) writes through
                 // it to the host's files.
-                Libc.mount("none", target.toString(), "none", MS_REMOUNT | Libc.MS_BIND | MS_RDONLY, "");
+                Libc.mount("none", target.toString(), "none", Libc.MS_REMOUNT | Libc.MS_BIND | Libc.MS_RDONLY, "");
             } catch (Libc.NativeCallException e) {
                 detach(target);
                 throw e;
@@ -116,7 +112,7 @@ final class GvisorBase {
         try {
             Libc.umount2(target.toString(), Libc.MNT_DETACH);
         } catch (Libc.NativeCallException e) {
-            if (e.errno() != EINVAL) { // EINVAL: not a mount point
+            if (e.errno() != Libc.EINVAL) { // EINVAL: not a mount point
                 throw e;
             }
         }

@@ -21,7 +21,12 @@ import java.lang.invoke.VarHandle;
  * exception, {@link #waitpid}, is called only from platform threads kept for it.
  */
 final class Libc {
+    static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
     static final int O_RDWR = 2;
+    static final int O_CREAT = 0100;
+    static final int O_TRUNC = 01000;
+    static final int O_APPEND = 02000;
     static final int O_NOCTTY = 0400;
     static final int O_CLOEXEC = 02000000;
     static final int SIGKILL = 9;
@@ -29,6 +34,7 @@ final class Libc {
     static final int SIGSTOP = 19;
     static final int ESRCH = 3;
     static final int EINTR = 4;
+    static final int EINVAL = 22;
     static final long TIOCSWINSZ = 0x5414;
     static final long TIOCGPTN = 0x80045430L;
 
@@ -53,9 +59,12 @@ final class Libc {
     private static final MethodHandle MOUNT = function("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     private static final MethodHandle UMOUNT2 = function("umount2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final long MS_RDONLY = 1;
     static final long MS_NOSUID = 2;
     static final long MS_NODEV = 4;
+    static final long MS_REMOUNT = 32;
     static final long MS_BIND = 4096;
+    static final long MS_REC = 16384;
     static final long MS_PRIVATE = 1L << 18;
     static final int MNT_DETACH = 2;
 

@@ -27,17 +27,15 @@ import java.util.Optional;
  * is used with the same redirections.
  */
 final class Spawner {
-    private static final int O_RDONLY = 0;
-    private static final int O_WRONLY = 1;
-    private static final int O_CREAT = 0100;
-    private static final int O_TRUNC = 01000;
-    private static final int O_APPEND = 02000;
     private static final int NEW_FILE_MODE = 0666; // less the umask, as the JDK's redirections create files
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final short POSIX_SPAWN_SETSID = 0x80;
-    /** Signals a server started from a terminal, nohup or a background job may ignore: its programs get defaults. */
-    private static final int[] DEFAULT_SIGNALS = {1, 2, 3, 13, 15}; // HUP, INT, QUIT, PIPE, TERM
+    /**
+     * Signals a server started from a terminal, nohup or a background job may ignore, which its programs get at their
+     * defaults: HUP, INT, QUIT, PIPE and TERM, as the first word of a sigset_t (bit n - 1 for signal n).
+     */
+    private static final long DEFAULT_SIGNALS = 1L << 0 | 1L << 1 | 1L << 2 | 1L << 12 | 1L << 14;
     private static final long SIGSET_BYTES = 128;
     /** Room for glibc's opaque posix_spawn_file_actions_t (80 bytes) and posix_spawnattr_t (336) with margin. */
     private static final long OPAQUE_BYTES = 1024;
@@ -166,9 +164,10 @@ final class Spawner {
         /** stdin, stdout and stderr, the working directory, nothing else open, the session and the signals. */
         private void describe(SpawnSpec spec, Arena arena, MemorySegment actions, MemorySegment attributes)
                 throws Throwable {
-            int outputFlags = O_WRONLY | O_CREAT | (spec.mode() == SpawnSpec.OutputMode.APPEND ? O_APPEND : O_TRUNC);
+            int outputFlags = Libc.O_WRONLY | Libc.O_CREAT
+                    | (spec.mode() == SpawnSpec.OutputMode.APPEND ? Libc.O_APPEND : Libc.O_TRUNC);
             check(spec, "stdin", (int) addOpen.invokeExact(actions, 0, arena.allocateFrom(spec.input().toString()),
-                    O_RDONLY, 0));
+                    Libc.O_RDONLY, 0));
             check(spec, "stdout", (int) addOpen.invokeExact(actions, 1, arena.allocateFrom(spec.output().toString()),
                     outputFlags, NEW_FILE_MODE));
             check(spec, "stderr", (int) addDup2.invokeExact(actions, 1, 2));
@@ -177,10 +176,7 @@ final class Spawner {
             check(spec, "closing descriptors", (int) addCloseFrom.invokeExact(actions, 3));
             MemorySegment noSignals = arena.allocate(SIGSET_BYTES, 8);
             MemorySegment defaults = arena.allocate(SIGSET_BYTES, 8);
-            for (int signal : DEFAULT_SIGNALS) {
-                long word = defaults.get(JAVA_LONG, 0);
-                defaults.set(JAVA_LONG, 0, word | 1L << (signal - 1));
-            }
+            defaults.set(JAVA_LONG, 0, DEFAULT_SIGNALS);
             check(spec, "signal mask", (int) setSigMask.invokeExact(attributes, noSignals));
             check(spec, "signal defaults", (int) setSigDefault.invokeExact(attributes, defaults));
             short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
