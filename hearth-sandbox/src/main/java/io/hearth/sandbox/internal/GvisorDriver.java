@@ -51,14 +51,12 @@ public final class GvisorDriver extends IsolatedDriver {
     private static final Duration REQUEST_STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final Path runscRoot;
-    private final GvisorBase base;
 
     public GvisorDriver(Path stateRoot, Duration stopGrace) {
-        super(stateRoot, stopGrace);
+        super(stateRoot, stopGrace, BaseRoot.inside(stateRoot));
         this.runscRoot = this.stateRoot.resolve("runsc");
         try {
             Files.createDirectories(runscRoot);
-            this.base = GvisorBase.ofHost(this.stateRoot.resolve("rootfs"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare gVisor state under " + this.stateRoot, e);
         }
@@ -112,9 +110,6 @@ public final class GvisorDriver extends IsolatedDriver {
         Path bundle = launch.dir().resolve("bundle");
         try {
             Files.createDirectories(bundle);
-            if (spec.image().isEmpty()) {
-                base.refresh();
-            }
             // The gofer, runsc's child, serves the copy-on-write view of the code (/app) or image (/) to the sandbox.
             Files.writeString(bundle.resolve("config.json"), OciSpec.of(spec, launch, base.root(), launch.merged(),
                     cgroups.ociCgroupsPath(name(), spec.id())));
@@ -159,20 +154,6 @@ public final class GvisorDriver extends IsolatedDriver {
         LOG.warn("sandbox {}: runsc checkpoint failed (exit {}): {}; keeping its files only", sandbox.id(),
                 result.code(), result.output().strip());
         return false;
-    }
-
-    @Override
-    void prepareMountPoint(SandboxSpec spec, String path) throws IOException {
-        if (spec.image().isEmpty()) {
-            // The shared base is read-only to every sandbox: an empty directory there is a mount point, nothing more.
-            Files.createDirectories(base.root().resolve(path.substring(1)));
-        }
-    }
-
-    @Override
-    public void close() {
-        super.close();
-        base.close();
     }
 
     private List<String> runsc() {

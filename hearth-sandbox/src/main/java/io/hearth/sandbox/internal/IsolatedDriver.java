@@ -41,8 +41,12 @@ abstract class IsolatedDriver implements SandboxDriver {
 
     /** An empty directory each namespaces launcher binds over, in a mount namespace of its own, to stage bind sources. */
     static final Path STAGE = Path.of("/run/hearth/stage");
+    /** The launcher's whole environment: from /, with PATH alone, as the sandbox's init inherits both. */
+    private static final Map<String, String> LAUNCH_ENVIRONMENT = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
 
     final Path stateRoot;
+    /** The read-only root sandboxes of code runtimes share (images bring their own). */
+    final BaseRoot base;
     final CgroupLayout cgroups;
     final Duration stopGrace;
     private final Map<String, IsolatedSandbox> running = new ConcurrentHashMap<>();
@@ -52,7 +56,8 @@ abstract class IsolatedDriver implements SandboxDriver {
     private final NetworkPool networks = new NetworkPool(2);
     private final DriverLifecycle lifecycle = new DriverLifecycle(name());
 
-    IsolatedDriver(Path stateRoot, Duration stopGrace) {
+    /** @param baseRoot where the shared base of this driver's sandboxes is laid out */
+    IsolatedDriver(Path stateRoot, Duration stopGrace, Path baseRoot) {
         this.stateRoot = requireNonNull(stateRoot, "stateRoot").toAbsolutePath().normalize();
         this.stopGrace = requireNonNull(stopGrace, "stopGrace");
         this.cgroups = CgroupLayout.detect();
@@ -63,6 +68,7 @@ abstract class IsolatedDriver implements SandboxDriver {
             Files.createDirectories(STAGE);
             Files.setPosixFilePermissions(STAGE.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.setPosixFilePermissions(STAGE, PosixFilePermissions.fromString("rwxr-xr-x"));
+            this.base = BaseRoot.ofHost(baseRoot);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create sandbox state directory " + this.stateRoot, e);
         }
@@ -125,10 +131,14 @@ abstract class IsolatedDriver implements SandboxDriver {
     }
 
     /**
-     * Makes the directory a mount is laid on, where the launcher cannot: drivers whose sandbox root is read-only or
-     * shared. Nothing by default (bwrap creates its mount points on a root of its own).
+     * Makes the directory a mount is laid on, where the launcher cannot: in the shared base, read-only to every sandbox,
+     * where an empty directory is a mount point and nothing more. An image's root is the sandbox's own copy.
      */
-    void prepareMountPoint(SandboxSpec spec, String path) throws IOException {}
+    private void prepareMountPoint(SandboxSpec spec, String path) throws IOException {
+        if (spec.image().isEmpty()) {
+            Files.createDirectories(base.root().resolve(path.substring(1)));
+        }
+    }
 
     /**
      * Saves the running sandbox's memory into {@code dir}, which ends it; false when this driver cannot, or the save
@@ -210,9 +220,12 @@ abstract class IsolatedDriver implements SandboxDriver {
             byAddress.put(network.sandboxAddress(), id);
             long t2 = System.nanoTime();
             var launch = new Launch(dir, disk.workspace(), network, cgroup, uid, disk, merged, storage.map(StorageDisk::root));
+            if (spec.image().isEmpty()) {
+                base.refresh();
+            }
             // From /, with PATH alone: the sandbox's init inherits both, and a host path would tell the agent where it is.
-            process = Spawner.start(SpawnSpec.logged(launchCommand(spec, launch), Path.of("/"),
-                    Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), spec.logFile().toAbsolutePath(), false));
+            process = Spawner.start(SpawnSpec.logged(launchCommand(spec, launch), Path.of("/"), LAUNCH_ENVIRONMENT,
+                    spec.logFile().toAbsolutePath(), false));
             record.withProcess(process.toHandle()).write(dir);
             LOG.debug("sandbox {}: launched in {} ms (network and cgroups {} ms, disk {} ms, spawn {} ms)", id,
                     millis(System.nanoTime() - t0), millis(t1 - t0), millis(t2 - t1), millis(System.nanoTime() - t2));
@@ -372,5 +385,6 @@ abstract class IsolatedDriver implements SandboxDriver {
     public void close() {
         networks.close();
         lifecycle.close(() -> List.copyOf(running.values()), stopGrace);
+        base.close();
     }
 }

@@ -20,11 +20,16 @@ import java.util.Optional;
  * <p>The launch is one chain of execs, so the JVM's child is bwrap itself:
  * {@code unshare --mount} (a private mount namespace for staging) → {@code sh} (joins the cgroups, binds the sandbox's
  * state directory, with its disk and the copy-on-write overlay of the code or image the server mounted there, over
- * {@link IsolatedDriver#STAGE}) → {@code nsenter --net} → {@code setpriv} (drops to the sandbox uid) → {@code bwrap}.
+ * {@link IsolatedDriver#STAGE}) → {@code nsenter --net --setuid --setgid} (the sandbox's network namespace, uid and
+ * gid, no supplementary groups) → {@code bwrap}, which sets no_new_privs and drops every capability in the sandbox.
  * Staging is needed because bwrap, unprivileged, opens its bind sources as the sandbox uid, which cannot traverse
  * root-only directories such as the data dir; a bind of them over a world-searchable directory, made as root in the
  * launcher's own mount namespace, is visible to nothing else and vanishes with it. One bind, and no other process
- * between the shell and nsenter: each fork of a host tool costs a start milliseconds.
+ * between the shell and nsenter: each fork of a host tool costs a start about a millisecond.
+ *
+ * <p>The read-only base (host /usr and the /etc allow-list) is one recursive bind of the {@link BaseRoot}, prepared
+ * under /run where the sandbox uid may walk to it: bwrap reads the whole mount table after each bind it makes, and
+ * the base alone took it about 25.
  *
  * <p>The launcher's mount namespace lives as long as the sandbox (bwrap's monitor stays in it), and began as a copy
  * of the host's, with every other sandbox's disk, overlay and network namespace. Kept, those copies made each new
@@ -46,15 +51,13 @@ public final class NamespacesDriver extends IsolatedDriver {
             "stage=$1; dir=$2; root=$3; uid=$4; shift 4",
             "mount --rbind \"$dir\" \"$stage\"",
             "umount -l \"$root\" /run/netns",
-            "exec nsenter --net=\"$stage/" + NETNS_FILE + "\" -- setpriv --reuid=\"$uid\" --regid=\"$uid\""
-                    + " --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- \"$@\"");
+            "exec nsenter --net=\"$stage/" + NETNS_FILE + "\" --setuid=\"$uid\" --setgid=\"$uid\" -- \"$@\"");
 
-    private final List<Path> etc = BaseFilesystem.etcEntries();
     /** Whether this driver made the state root's bind over itself, and so removes it when it closes. */
     private final boolean boundRoot;
 
     public NamespacesDriver(Path stateRoot, Duration stopGrace) {
-        super(stateRoot, stopGrace);
+        super(stateRoot, stopGrace, BaseRoot.underRun(stateRoot));
         this.boundRoot = Mounts.bindOverItself(this.stateRoot);
     }
 
@@ -203,29 +206,17 @@ public final class NamespacesDriver extends IsolatedDriver {
                 "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup",
                 "--disable-userns", "--new-session", "--cap-drop", "ALL", "--hostname", "sandbox", "--clearenv"));
         AgentEnvironment.of(spec).forEach((name, value) -> argv.addAll(List.of("--setenv", name, value)));
-        argv.addAll(List.of("--ro-bind", "/usr", "/usr"));
-        for (String[] link : BaseFilesystem.USR_LINKS) {
-            if (Files.exists(Path.of("/", link[1]))) {
-                argv.addAll(List.of("--symlink", link[1], "/" + link[0]));
-            }
-        }
-        for (Path entry : etc) {
-            argv.addAll(List.of("--ro-bind", entry.toString(), entry.toString()));
-        }
         argv.addAll(List.of(
+                // Read-only, and everything under it: the base's mount points stay empty but for the sandbox's own
+                // mounts, and /app, /tmp and the workspace are mounts of their own and writable.
+                "--ro-bind", base.root().toString(), "/",
                 "--proc", "/proc",
                 "--dev", "/dev",
                 "--bind", staged(launch.disk().tmp(), launch.dir()), "/tmp",
                 "--bind", staged(launch.merged(), launch.dir()), BaseFilesystem.CODE,
                 "--bind", staged(launch.workspace(), launch.dir()), BaseFilesystem.WORKSPACE));
         argv.addAll(storageBind(spec, launch));
-        argv.addAll(List.of(
-                "--chdir", BaseFilesystem.CODE,
-                // bwrap builds the root on a tmpfs the sandbox's user namespace owns; without this the agent could
-                // write beside the base (into /, /etc). /app, /tmp and the workspace are mounts of their own and stay
-                // writable.
-                "--remount-ro", "/",
-                "--"));
+        argv.addAll(List.of("--chdir", BaseFilesystem.CODE, "--"));
         argv.addAll(spec.command());
         return argv;
     }

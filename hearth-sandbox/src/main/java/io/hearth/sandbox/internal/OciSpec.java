@@ -44,7 +44,7 @@ final class OciSpec {
         var mounts = new ArrayList<Object>();
         mounts.add(mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev")));
         if (spec.image().isEmpty()) {
-            // /usr and /etc come with the root, bound there once on the host (GvisorBase): one gofer connection for
+            // /usr and /etc come with the root, bound there once on the host (BaseRoot): one gofer connection for
             // all of them instead of one each.
             mounts.add(mount(BaseFilesystem.CODE, "bind", merged.toString(), List.of("rbind", "rw")));
         }

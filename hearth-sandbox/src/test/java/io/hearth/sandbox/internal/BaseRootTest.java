@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shared gVisor root's binds, with real mounts: this suite runs as root. */
-class GvisorBaseTest {
+class BaseRootTest {
     @TempDir
     Path dir;
 
-    private GvisorBase base;
+    private BaseRoot base;
 
     @AfterEach
     void close() {
@@ -36,7 +36,7 @@ class GvisorBaseTest {
         Path ssl = Files.createDirectories(dir.resolve("host/ssl"));
         Files.writeString(ssl.resolve("cert.pem"), "a certificate");
         Path absent = dir.resolve("host/python3.99");
-        base = new GvisorBase(dir.resolve("root"), usr, List.of(resolv, ssl, absent));
+        base = new BaseRoot(dir.resolve("root"), usr, List.of(resolv, ssl, absent));
 
         base.refresh();
         Path root = base.root();
@@ -69,15 +69,28 @@ class GvisorBaseTest {
     void aRefreshWithNothingChangedBindsNothingAgainAndClosingUnbindsAll() throws Exception {
         Path usr = Files.createDirectories(dir.resolve("host/usr"));
         Path hosts = Files.writeString(dir.resolve("host/hosts"), "127.0.0.1 localhost\n");
-        base = new GvisorBase(dir.resolve("root"), usr, List.of(hosts));
+        base = new BaseRoot(dir.resolve("root"), usr, List.of(hosts));
         base.refresh();
         base.refresh();
         assertThat(Mounts.under(base.root())).hasSize(2);
+        assertThat(base.root().resolve("app")).as("a mount point of the sandbox's own").isDirectory();
         base.close();
         assertThat(Mounts.under(base.root())).isEmpty();
+        assertThat(base.root()).as("the layout, removed with the binds").doesNotExist();
         assertThat(usr).exists();
         assertThat(hosts).hasContent("127.0.0.1 localhost");
         base.refresh(); // as another driver on the same root does at its next start
         assertThat(Mounts.under(base.root())).hasSize(2);
+        assertThat(base.root().resolve("etc/hosts")).hasContent("127.0.0.1 localhost");
+    }
+
+    @Test
+    void namespacesBasesLieUnderRunOnePerStateRootAndGvisorsInsideIt() {
+        Path one = BaseRoot.underRun(dir.resolve("a/sandboxes/namespaces"));
+        assertThat(one.getParent()).isEqualTo(Path.of("/run/hearth/roots"));
+        assertThat(one)
+                .isEqualTo(BaseRoot.underRun(dir.resolve("a/sandboxes/../sandboxes/namespaces")))
+                .isNotEqualTo(BaseRoot.underRun(dir.resolve("b/sandboxes/namespaces")));
+        assertThat(BaseRoot.inside(dir.resolve("s"))).isEqualTo(dir.resolve("s/rootfs"));
     }
 }
