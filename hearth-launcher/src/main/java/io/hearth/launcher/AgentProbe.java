@@ -4,9 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.hearth.api.Json;
 import io.hearth.deployment.ServerProtocol;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.ContentResponse;
@@ -18,19 +21,21 @@ import tools.jackson.databind.JsonNode;
  * has {@code /ping} must answer 200; for the others (MCP, A2A) any HTTP answer means the agent is up.
  */
 public final class AgentProbe {
-    /**
-     * Readiness polls come every {@link #FAST_PAUSE_MILLIS} for the first {@link #FAST_POLLING} (where interpreted
-     * agents come up), every {@link #MEDIUM_PAUSE_MILLIS} until {@link #MEDIUM_POLLING} (gVisor sandboxes, heavier
-     * agents), then every {@link #SLOW_PAUSE_MILLIS}: many sandboxes starting at once must not spend the host's CPU
-     * on polls.
-     */
     /** How long the first readiness attempt may take; each that runs out doubles it, up to {@link #MAX_ATTEMPT}. */
     private static final Duration EARLY_ATTEMPT = Duration.ofMillis(100);
     private static final Duration MAX_ATTEMPT = Duration.ofSeconds(1);
-    private static final Duration FAST_POLLING = Duration.ofSeconds(1);
-    private static final Duration MEDIUM_POLLING = Duration.ofSeconds(3);
-    private static final long FAST_PAUSE_MILLIS = 4;
-    private static final long MEDIUM_PAUSE_MILLIS = 12;
+    /**
+     * Readiness polls come every {@code pause} until {@code until} of polling: every millisecond where interpreted agents
+     * come up (a refused connect costs some 30 µs; half the pause is added to the cold start on average), then less
+     * often for gVisor sandboxes and heavier agents, so that many sandboxes starting at once do not spend the host's
+     * CPU on polls.
+     */
+    private record Cadence(Duration until, long pauseMillis) {}
+
+    private static final List<Cadence> CADENCE = List.of(
+            new Cadence(Duration.ofMillis(250), 1),
+            new Cadence(Duration.ofSeconds(1), 4),
+            new Cadence(Duration.ofSeconds(3), 12));
     private static final long SLOW_PAUSE_MILLIS = 50;
 
     private final HttpClient client;
@@ -68,9 +73,9 @@ public final class AgentProbe {
 
     /**
      * Polls until the agent answers 200, {@code giveUp} returns true (the sandbox died), or the deadline passes.
-     * Polls every few milliseconds for the first seconds, where typical agents come up: the gap between two polls is
-     * added to the cold start a new session waits for, and a refused connection to a sandbox costs well under a
-     * millisecond. Slower agents are polled less often.
+     * Polls every millisecond at first, where typical agents come up: the gap between two polls is added to the cold
+     * start a new session waits for. Until the agent accepts connections a poll is a bare TCP connect, closed at once;
+     * from then on, a {@code GET /ping}. Slower agents are polled less often.
      */
     public boolean awaitReady(InetSocketAddress agent, Instant deadline, java.util.function.BooleanSupplier giveUp) {
         return awaitReady(agent, ServerProtocol.HTTP, deadline, giveUp);
@@ -80,30 +85,48 @@ public final class AgentProbe {
     public boolean awaitReady(InetSocketAddress agent, ServerProtocol protocol, Instant deadline,
             java.util.function.BooleanSupplier giveUp) {
         long started = System.nanoTime();
-        long pauseMillis = 1;
         // Short attempts first: a SYN sent before a gVisor sandbox's network stack is up is dropped, not refused, and a
         // long attempt would wait out the kernel's first retransmission (1 s) on it. An attempt that runs out (an agent
         // slow to answer its first ping) makes the next one twice as long, up to a second.
         Duration attempt = EARLY_ATTEMPT;
+        boolean listening = false;
         while (Instant.now().isBefore(deadline) && !giveUp.getAsBoolean()) {
             long tried = System.nanoTime();
-            if (ping(agent, attempt, protocol).isPresent()) {
+            listening = listening || accepts(agent, attempt);
+            if (listening && ping(agent, attempt, protocol).isPresent()) {
                 return true;
             }
             if (System.nanoTime() - tried >= attempt.toNanos() * 9 / 10) {
                 attempt = attempt.multipliedBy(2).compareTo(MAX_ATTEMPT) > 0 ? MAX_ATTEMPT : attempt.multipliedBy(2);
             }
             try {
-                Thread.sleep(pauseMillis);
+                Thread.sleep(pauseMillis(Duration.ofNanos(System.nanoTime() - started)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
-            long polling = System.nanoTime() - started;
-            pauseMillis = Math.min(pauseMillis * 2, polling < FAST_POLLING.toNanos() ? FAST_PAUSE_MILLIS
-                    : polling < MEDIUM_POLLING.toNanos() ? MEDIUM_PAUSE_MILLIS : SLOW_PAUSE_MILLIS);
         }
         return false;
+    }
+
+    /** The pause before the next readiness poll, after polling for {@code polling}. */
+    static long pauseMillis(Duration polling) {
+        for (Cadence cadence : CADENCE) {
+            if (polling.compareTo(cadence.until()) < 0) {
+                return cadence.pauseMillis();
+            }
+        }
+        return SLOW_PAUSE_MILLIS;
+    }
+
+    /** Whether something accepts TCP connections at {@code agent}: a connect, closed at once, with nothing sent. */
+    static boolean accepts(InetSocketAddress agent, Duration timeout) {
+        try (var socket = new Socket()) {
+            socket.connect(agent, Math.toIntExact(Math.max(1, timeout.toMillis())));
+            return true;
+        } catch (IOException e) {
+            return false; // refused (not listening yet), or the SYN went unanswered (a network not up yet)
+        }
     }
 
     static PingReply parse(byte[] body) {
