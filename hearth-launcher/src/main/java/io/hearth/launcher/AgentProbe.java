@@ -21,8 +21,16 @@ import tools.jackson.databind.JsonNode;
  * has {@code /ping} must answer 200; for the others (MCP, A2A) any HTTP answer means the agent is up.
  */
 public final class AgentProbe {
-    /** How long the first readiness attempt may take; each that runs out doubles it, up to {@link #MAX_ATTEMPT}. */
+    /** How long the first readiness ping may take; each that runs out doubles it, up to {@link #MAX_ATTEMPT}. */
     private static final Duration EARLY_ATTEMPT = Duration.ofMillis(100);
+    /**
+     * How long the first bare connect may take; each that runs out doubles it, up to {@link #MAX_ATTEMPT}. A refused
+     * connect comes back at once; one that runs out met a network that drops SYNs, as a gVisor sandbox's does between
+     * its network stack taking the interface and the agent listening. A new attempt sends a new SYN: with the 100 ms
+     * of a ping, an agent listening just after a dropped SYN waited out the rest of it (gVisor cold starts paid
+     * 50–100 ms of it).
+     */
+    private static final Duration EARLY_CONNECT = Duration.ofMillis(5);
     private static final Duration MAX_ATTEMPT = Duration.ofSeconds(1);
     /**
      * Readiness polls come every {@code pause} until {@code until} of polling: every millisecond where interpreted agents
@@ -88,16 +96,22 @@ public final class AgentProbe {
         // Short attempts first: a SYN sent before a gVisor sandbox's network stack is up is dropped, not refused, and a
         // long attempt would wait out the kernel's first retransmission (1 s) on it. An attempt that runs out (an agent
         // slow to answer its first ping) makes the next one twice as long, up to a second.
+        Duration connect = EARLY_CONNECT;
         Duration attempt = EARLY_ATTEMPT;
         boolean listening = false;
         while (Instant.now().isBefore(deadline) && !giveUp.getAsBoolean()) {
             long tried = System.nanoTime();
-            listening = listening || accepts(agent, attempt);
-            if (listening && ping(agent, attempt, protocol).isPresent()) {
-                return true;
+            if (!listening) {
+                listening = accepts(agent, connect);
+                connect = ranOut(tried, connect) ? longer(connect) : connect;
+                tried = System.nanoTime();
             }
-            if (System.nanoTime() - tried >= attempt.toNanos() * 9 / 10) {
-                attempt = attempt.multipliedBy(2).compareTo(MAX_ATTEMPT) > 0 ? MAX_ATTEMPT : attempt.multipliedBy(2);
+            // Listening now: the ping follows at once.
+            if (listening) {
+                if (ping(agent, attempt, protocol).isPresent()) {
+                    return true;
+                }
+                attempt = ranOut(tried, attempt) ? longer(attempt) : attempt;
             }
             try {
                 Thread.sleep(pauseMillis(Duration.ofNanos(System.nanoTime() - started)));
@@ -107,6 +121,14 @@ public final class AgentProbe {
             }
         }
         return false;
+    }
+
+    private static boolean ranOut(long tried, Duration attempt) {
+        return System.nanoTime() - tried >= attempt.toNanos() * 9 / 10;
+    }
+
+    private static Duration longer(Duration attempt) {
+        return attempt.multipliedBy(2).compareTo(MAX_ATTEMPT) > 0 ? MAX_ATTEMPT : attempt.multipliedBy(2);
     }
 
     /** The pause before the next readiness poll, after polling for {@code polling}. */
