@@ -33,11 +33,6 @@ final class BaseFilesystem {
 
     private BaseFilesystem() {}
 
-    /** The /etc entries of the allow-list that exist on this host, as absolute paths. */
-    static List<Path> etcEntries() {
-        return etcCandidates().stream().filter(Files::exists).toList();
-    }
-
     /** Every /etc entry agents may see, whether or not this host has it. */
     static List<Path> etcCandidates() {
         return ETC.stream().map(name -> Path.of("/etc", name)).toList();
