@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ExecContract {
     private static final Workers READERS = Workers.bounded("exec-test-reader", 64, 64);
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    static final Duration WAIT = Duration.ofSeconds(20);
     private static final ExecSpec.TerminalSize SIZE = new ExecSpec.TerminalSize(80, 24);
 
     final String mark = UUID.randomUUID().toString();

@@ -42,6 +42,22 @@ public final class HostLeaks {
         return liveProcesses(proc -> List.of(read(proc.resolve("environ")).split("\0")).contains(entry));
     }
 
+    /**
+     * The marked processes once there are {@code count} of them, or those last seen after {@code within}. A process in
+     * the middle of an exec shows an empty environment for a moment, so one look can miss a program that a shell is
+     * replacing itself with.
+     */
+    public static List<Long> awaitProcessesWithEnvironment(String entry, int count, java.time.Duration within)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        List<Long> seen = processesWithEnvironment(entry);
+        while (seen.size() != count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            seen = processesWithEnvironment(entry);
+        }
+        return seen;
+    }
+
     /** Live processes whose command line, arguments joined by spaces, contains {@code fragment}. */
     public static List<Long> processesWithCommandLine(String fragment) {
         return liveProcesses(proc -> read(proc.resolve("cmdline")).replace('\0', ' ').contains(fragment));

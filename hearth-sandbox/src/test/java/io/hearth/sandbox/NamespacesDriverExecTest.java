@@ -32,7 +32,7 @@ class NamespacesDriverExecTest extends ExecContract {
     void runsInTheSandboxsCgroupsWithoutNewPrivilegesOrUserNamespaces() throws Exception {
         try (SandboxProcess sleeper = sandbox.exec(piped("echo up; exec sleep 1000"))) {
             new Screen(sleeper.stdout()).await("up", 0);
-            List<Long> marked = HostLeaks.processesWithEnvironment("HEARTH_TEST_MARK=" + mark);
+            List<Long> marked = HostLeaks.awaitProcessesWithEnvironment("HEARTH_TEST_MARK=" + mark, 2, WAIT);
             assertThat(marked).as("the sleeping program and nsenter above it, seen from the host").hasSize(2);
             assertThat(HostLeaks.processesInCgroupsOf(sandbox.id())).as("counted by the sandbox's limits")
                     .containsAll(marked);

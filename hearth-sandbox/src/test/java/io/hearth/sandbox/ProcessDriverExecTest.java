@@ -32,7 +32,8 @@ class ProcessDriverExecTest extends ExecContract {
     void closeKillsWhatTheProgramLeftRunning() throws Exception {
         SandboxProcess p = sandbox.exec(piped("sleep 1000 & echo left"));
         assertThat(p.exit().get(20, TimeUnit.SECONDS)).isZero();
-        assertThat(HostLeaks.processesWithEnvironment("HEARTH_TEST_MARK=" + mark)).as("the background sleep").hasSize(1);
+        assertThat(HostLeaks.awaitProcessesWithEnvironment("HEARTH_TEST_MARK=" + mark, 1, WAIT))
+                .as("the background sleep").hasSize(1);
         p.close();
         assertThat(HostLeaks.processesWithEnvironment("HEARTH_TEST_MARK=" + mark)).isEmpty();
     }
